@@ -1,0 +1,3 @@
+from .images import ImageSet, ResponsiveImages, register
+
+__all__ = ["ImageSet", "ResponsiveImages", "register"]
