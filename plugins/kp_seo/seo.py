@@ -1,0 +1,239 @@
+"""What search engines and link previews read: title, description, canonical, Open Graph,
+Twitter card, JSON-LD, feed discovery, plus ``robots.txt`` naming the sitemap.
+
+Templates call the Jinja global ``seo()`` (it reads the page's context: ``article``, ``page``,
+``output_file``...) and hand the :class:`SeoData` to ``partials/seo.html``; no markup is built
+here. Absolute URLs come from ``SITEURL`` when it is absolute, else from ``STUDIO["url"]`` (so a
+local build still carries the production canonical URL).
+
+The sitemap itself is pelican-sitemap's job (``pelican.plugins.sitemap``); this module only
+writes ``robots.txt`` pointing at it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from jinja2 import pass_context
+from markupsafe import Markup
+from pelican import signals
+
+from . import jsonld
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION_LENGTH = 160
+DEFAULT_STUDIO_PAGES = ("contact", "book-a-consultation")
+
+
+@dataclass(frozen=True)
+class SeoData:
+    title: str
+    description: str
+    canonical: str
+    open_graph: tuple[tuple[str, str], ...] = ()
+    twitter: tuple[tuple[str, str], ...] = ()
+    json_ld: tuple[Markup, ...] = ()
+    feeds: tuple[tuple[str, str, str], ...] = ()  # (mime type, title, href)
+    noindex: bool = False
+    structured: tuple[dict, ...] = field(default=(), compare=False, repr=False)
+
+
+def site_url(settings: dict) -> str:
+    url = settings.get("SITEURL", "") or ""
+    if not url.startswith(("http://", "https://")):
+        url = settings.get("STUDIO", {}).get("url", "") or url
+    return url.rstrip("/")
+
+
+def plain_text(html: str, limit: int = DESCRIPTION_LENGTH) -> str:
+    text = re.sub(r"\s+", " ", BeautifulSoup(html or "", "html.parser").get_text()).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-–— ")
+    return cut + "…"
+
+
+def _canonical(base: str, url: str) -> str:
+    url = (url or "").lstrip("/")
+    if url.endswith("index.html"):
+        url = url[: -len("index.html")]
+    return f"{base}/{url}"
+
+
+def _image(content, base: str) -> tuple[str | None, str, tuple[int, int] | None]:
+    """Absolute URL, alt text and size of the preview image for ``content``."""
+    path = content.metadata.get("image") if content is not None else None
+    alt = content.metadata.get("image_alt", "") if content is not None else ""
+    if not path:
+        return None, "", None
+    try:  # the largest JPEG derivative: small, metadata-free, and every preview bot reads JPEG
+        from kp_images.images import pipeline
+
+        images = pipeline().image_set(path, alt)
+        largest = images.srcset.split(", ")[-1].rsplit(" ", 1)[0]
+        width = images.widths[-1]
+        size = (width, round(images.height * width / images.width))
+        return jsonld._absolute(largest.removeprefix(pipeline().siteurl), base), alt, size
+    except (ImportError, RuntimeError, OSError):
+        return jsonld._absolute(path, base), alt, None
+
+
+def build(context: dict) -> SeoData:
+    settings = context
+    studio = settings.get("STUDIO", {})
+    base = site_url(settings)
+    name = studio.get("name") or settings.get("SITENAME", "")
+    tagline = studio.get("tagline", "")
+    article = context.get("article")
+    page = context.get("page")
+    content = article or page
+    output_file = context.get("output_file", "") or ""
+    is_home = output_file == "index.html" and content is None
+
+    if content is not None:
+        canonical = _canonical(base, content.url)
+        summary = content.metadata.get("summary") or getattr(content, "summary", "")
+        description = plain_text(summary) or tagline
+        title = f"{content.title} · {name}"
+        heading = plain_text(content.title, 200)
+    else:
+        canonical = _canonical(base, output_file)
+        description = tagline
+        heading = _listing_heading(context) or name
+        title = f"{name} · {tagline}" if is_home or not heading else f"{heading} · {name}"
+
+    image, image_alt, image_size = _image(content, base)
+    if image is None and studio.get("image"):
+        image, image_alt = jsonld._absolute(studio["image"], base), studio.get("image_alt", name)
+
+    open_graph = [
+        ("og:type", "article" if article is not None else "website"),
+        ("og:site_name", name),
+        ("og:title", heading if content is not None else title),
+        ("og:description", description),
+        ("og:url", canonical),
+        ("og:locale", settings.get("OG_LOCALE", "en_US")),
+    ]
+    if image:
+        open_graph += [("og:image", image), ("og:image:alt", image_alt)]
+        if image_size:
+            open_graph += [("og:image:width", str(image_size[0]))]
+            open_graph += [("og:image:height", str(image_size[1]))]
+    if article is not None:
+        open_graph.append(("article:published_time", article.date.isoformat()))
+        modified = getattr(article, "modified", None)
+        if modified:
+            open_graph.append(("article:modified_time", modified.isoformat()))
+        open_graph += [("article:tag", str(tag)) for tag in getattr(article, "tags", [])]
+    twitter = [
+        ("twitter:card", "summary_large_image" if image else "summary"),
+        ("twitter:title", heading if content is not None else title),
+        ("twitter:description", description),
+    ]
+    if image:
+        twitter += [("twitter:image", image), ("twitter:image:alt", image_alt)]
+
+    structured: list[dict] = []
+    if article is not None:
+        posting = jsonld.blog_posting(article, studio, base, canonical, image)
+        posting["description"] = description
+        structured.append(posting)
+    if is_home or _is_studio_page(page, settings):
+        structured.append(jsonld.professional_service(studio, base))
+    trail = _trail(context, base, canonical, heading, is_home)
+    if trail:
+        structured.append(jsonld.breadcrumbs(trail))
+
+    return SeoData(
+        title=title,
+        description=description,
+        canonical=canonical,
+        open_graph=tuple((k, v) for k, v in open_graph if v),
+        twitter=tuple((k, v) for k, v in twitter if v),
+        json_ld=tuple(Markup(jsonld.dumps_for_script(block)) for block in structured),  # noqa: S704 (escaped by dumps_for_script)
+        feeds=_feeds(settings),
+        noindex=output_file in ("404.html", "search/index.html", "search.html"),
+        structured=tuple(structured),
+    )
+
+
+def _listing_heading(context: dict) -> str:
+    for key, label in (("category", "Category"), ("tag", "Tag"), ("author", "Posts by")):
+        value = context.get(key)
+        if value is not None and hasattr(value, "slug"):
+            return f"{label}: {value}"
+    page_name = context.get("page_name", "") or ""
+    return {
+        "blog/index": "Blog",
+        "blog/archives/index": "Archives",
+        "archives": "Archives",
+        "search": "Search",
+        "search/index": "Search",
+    }.get(page_name, "")
+
+
+def _is_studio_page(page, settings: dict) -> bool:
+    if page is None:
+        return False
+    options = settings.get("KP_SEO", {})
+    slugs = set(options.get("studio_pages", DEFAULT_STUDIO_PAGES))
+    consultation = settings.get("STUDIO", {}).get("consultation", {}).get("url", "")
+    return page.slug in slugs or f"/{page.url}".rstrip("/") == consultation.rstrip("/")
+
+
+def _trail(context, base, canonical, heading, is_home) -> list[tuple[str, str]]:
+    if is_home:
+        return []
+    trail = [("Home", f"{base}/")]
+    article = context.get("article")
+    if article is not None:
+        trail.append(("Blog", f"{base}/blog/"))
+        category = getattr(article, "category", None)
+        if category is not None:
+            trail.append((str(category), _canonical(base, category.url)))
+    elif context.get("page") is None and heading != "Blog":
+        trail.append(("Blog", f"{base}/blog/"))
+    trail.append((heading, canonical))
+    return trail
+
+
+def _feeds(settings: dict) -> tuple[tuple[str, str, str], ...]:
+    root = (settings.get("FEED_DOMAIN") or settings.get("SITEURL", "") or "").rstrip("/")
+    name = settings.get("STUDIO", {}).get("name") or settings.get("SITENAME", "")
+    feeds = []
+    for setting, mime, label in (
+        ("FEED_ALL_ATOM", "application/atom+xml", "Atom"),
+        ("FEED_ALL_RSS", "application/rss+xml", "RSS"),
+    ):
+        if settings.get(setting):
+            feeds.append((mime, f"{name} ({label})", f"{root}/{settings[setting]}"))
+    return tuple(feeds)
+
+
+@pass_context
+def seo_data(context) -> SeoData:
+    return build(dict(context.get_all()))
+
+
+def robots_txt(settings: dict) -> str:
+    base = site_url(settings)
+    return f"User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n"
+
+
+def add_template_helper(generator) -> None:
+    generator.env.globals["seo"] = seo_data
+
+
+def write_robots(pelican) -> None:
+    path = Path(pelican.settings["OUTPUT_PATH"]) / "robots.txt"
+    path.write_text(robots_txt(pelican.settings), encoding="utf-8")
+
+
+def register() -> None:
+    signals.generator_init.connect(add_template_helper)
+    signals.finalized.connect(write_robots)
