@@ -105,7 +105,9 @@ def professional_service(studio: dict, site_url: str) -> dict:
     )
 
 
-def blog_posting(article, studio: dict, site_url: str, canonical: str, image: str | None) -> dict:
+def blog_posting(
+    article, headline: str, studio: dict, site_url: str, canonical: str, image: str | None
+) -> dict:
     authors = [a for a in getattr(article, "authors", None) or [] if str(a).strip()]
     if authors:
         author = [
@@ -119,7 +121,7 @@ def blog_posting(article, studio: dict, site_url: str, canonical: str, image: st
         {
             "@context": CONTEXT,
             "@type": "BlogPosting",
-            "headline": article.title[:110],
+            "headline": headline[:110],
             "description": None,  # filled by the caller from the plain-text summary
             "image": [image] if image else None,
             "datePublished": published,

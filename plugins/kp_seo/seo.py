@@ -1,5 +1,5 @@
 """What search engines and link previews read: title, description, canonical, Open Graph,
-Twitter card, JSON-LD, feed discovery, plus ``robots.txt`` naming the sitemap.
+Twitter card and JSON-LD, plus ``robots.txt`` naming the sitemap.
 
 Templates call the Jinja global ``seo()`` (it reads the page's context: ``article``, ``page``,
 ``output_file``...) and hand the :class:`SeoData` to ``partials/seo.html``; no markup is built
@@ -7,7 +7,8 @@ here. Absolute URLs come from ``SITEURL`` when it is absolute, else from ``STUDI
 local build still carries the production canonical URL).
 
 The sitemap itself is pelican-sitemap's job (``pelican.plugins.sitemap``); this module only
-writes ``robots.txt`` pointing at it.
+writes ``robots.txt`` pointing at it. Feed discovery links are in the theme's
+``partials/head_links.html``.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ class SeoData:
     open_graph: tuple[tuple[str, str], ...] = ()
     twitter: tuple[tuple[str, str], ...] = ()
     json_ld: tuple[Markup, ...] = ()
-    feeds: tuple[tuple[str, str, str], ...] = ()  # (mime type, title, href)
     noindex: bool = False
     structured: tuple[dict, ...] = field(default=(), compare=False, repr=False)
 
@@ -99,8 +99,8 @@ def build(context: dict) -> SeoData:
         canonical = _canonical(base, content.url)
         summary = content.metadata.get("summary") or getattr(content, "summary", "")
         description = plain_text(summary) or tagline
-        title = f"{content.title} · {name}"
-        heading = plain_text(content.title, 200)
+        heading = plain_text(content.title, 200)  # titles went through typogrify: markup
+        title = f"{heading} · {name}"
     else:
         canonical = _canonical(base, output_file)
         description = tagline
@@ -140,7 +140,7 @@ def build(context: dict) -> SeoData:
 
     structured: list[dict] = []
     if article is not None:
-        posting = jsonld.blog_posting(article, studio, base, canonical, image)
+        posting = jsonld.blog_posting(article, heading, studio, base, canonical, image)
         posting["description"] = description
         structured.append(posting)
     if is_home or _is_studio_page(page, settings):
@@ -156,7 +156,6 @@ def build(context: dict) -> SeoData:
         open_graph=tuple((k, v) for k, v in open_graph if v),
         twitter=tuple((k, v) for k, v in twitter if v),
         json_ld=tuple(Markup(jsonld.dumps_for_script(block)) for block in structured),  # noqa: S704 (escaped by dumps_for_script)
-        feeds=_feeds(settings),
         noindex=output_file in ("404.html", "search/index.html", "search.html"),
         structured=tuple(structured),
     )
@@ -200,19 +199,6 @@ def _trail(context, base, canonical, heading, is_home) -> list[tuple[str, str]]:
         trail.append(("Blog", f"{base}/blog/"))
     trail.append((heading, canonical))
     return trail
-
-
-def _feeds(settings: dict) -> tuple[tuple[str, str, str], ...]:
-    root = (settings.get("FEED_DOMAIN") or settings.get("SITEURL", "") or "").rstrip("/")
-    name = settings.get("STUDIO", {}).get("name") or settings.get("SITENAME", "")
-    feeds = []
-    for setting, mime, label in (
-        ("FEED_ALL_ATOM", "application/atom+xml", "Atom"),
-        ("FEED_ALL_RSS", "application/rss+xml", "RSS"),
-    ):
-        if settings.get(setting):
-            feeds.append((mime, f"{name} ({label})", f"{root}/{settings[setting]}"))
-    return tuple(feeds)
 
 
 @pass_context
