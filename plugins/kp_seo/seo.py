@@ -34,6 +34,7 @@ DEFAULT_STUDIO_PAGES = ("contact", "book-a-consultation")
 @dataclass(frozen=True)
 class SeoData:
     title: str
+    heading: str  # the page's own name as plain text, e.g. the post title
     description: str
     canonical: str
     open_graph: tuple[tuple[str, str], ...] = ()
@@ -151,6 +152,7 @@ def build(context: dict) -> SeoData:
 
     return SeoData(
         title=title,
+        heading=heading,
         description=description,
         canonical=canonical,
         open_graph=tuple((k, v) for k, v in open_graph if v),
