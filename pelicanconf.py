@@ -60,7 +60,11 @@ NOT_FOUND_SAVE_AS = "404.html"
 YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_SAVE_AS = ""
 
-DIRECT_TEMPLATES = ["home", "index", "categories", "tags", "authors", "archives", "not_found"]
+DIRECT_TEMPLATES = [
+    "home", "index", "categories", "tags", "authors", "archives", "not_found", "search",
+]
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
 DEFAULT_PAGINATION = 10
 PAGINATION_PATTERNS = (
@@ -90,7 +94,22 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["kp_assets"]
+PLUGINS = [
+    "kp_assets",
+    # What readers get on every post (issue #5), one concern per plugin:
+    "kp_images",  # responsive AVIF/WebP/JPEG derivatives, cached in cache/kp_images
+    "kp_seo",  # title, description, canonical, Open Graph, JSON-LD, robots.txt
+    "kp_related",  # reading time, previous/next, related posts
+    "kp_newsletter",  # validates STUDIO["newsletter"] for partials/newsletter.html
+    "kp_search",  # Pagefind index over the built site
+    "pelican.plugins.sitemap",
+]
+SITEMAP = {
+    "format": "xml",
+    "priorities": {"articles": 0.7, "indexes": 0.5, "pages": 0.6},
+    "changefreqs": {"articles": "monthly", "indexes": "weekly", "pages": "monthly"},
+    "exclude": ["^404\\.html$", "^search/", "^blog/tag/", "^blog/author/", "^blog/page/"],
+}
 
 # Jinja: escape everything an author writes unless a template says otherwise.
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}

@@ -27,6 +27,7 @@ Pillow 13 encodes AVIF itself (``PIL.features.check("avif")``), so no extra pack
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import logging
 import os
@@ -317,9 +318,9 @@ def _line_of(source_path: str, needle: str) -> int | None:
 def _forget_rendered(content) -> None:
     """Drop Pelican's memoised HTML of ``content`` so the rewritten body is used."""
     for name in ("get_content", "get_summary"):
-        cache = getattr(type(content), name).__get__(content, type(content)).cache
-        for key in [key for key in cache if key and key[0] is content]:
-            del cache[key]
+        memo = inspect.getattr_static(content, name)
+        for key in [key for key in memo.cache if key and key[0] is content]:
+            del memo.cache[key]
 
 
 # -- signal handlers ---------------------------------------------------------------------------

@@ -108,7 +108,12 @@ def professional_service(studio: dict, site_url: str) -> dict:
 def blog_posting(
     article, headline: str, studio: dict, site_url: str, canonical: str, image: str | None
 ) -> dict:
-    authors = [a for a in getattr(article, "authors", None) or [] if str(a).strip()]
+    # A post "by" the studio (or by nobody) is credited to the organisation, not a Person.
+    authors = [
+        a
+        for a in getattr(article, "authors", None) or []
+        if str(a).strip() and str(a) != studio.get("name")
+    ]
     if authors:
         author = [
             _drop_empty({"@type": "Person", "name": str(a), "url": f"{site_url}/{a.url}"})

@@ -1,0 +1,55 @@
+"""Build the small reader-features site once per test session (shared by site and browser tests)."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+from PIL import Image, ImageFilter
+
+from sitetools.build import build
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_SITE = ROOT / "tests" / "test_data" / "reader_site"
+FLAGSHIP_URL = "/blog/ai-headshots-vs-photographer/"
+IMAGES = {
+    "images/blog/flagship-hero.jpg": (2400, 1600),
+    "images/blog/before.jpg": (1800, 1200),
+    "images/blog/after.jpg": (1800, 1200),
+}
+
+
+def photo(path: Path, size: tuple[int, int], seed: int) -> None:
+    """A photo-like JPEG: smooth shapes plus fine noise, so encoders see realistic work."""
+    rng = random.Random(seed)
+    small = Image.new("RGB", (size[0] // 16, size[1] // 16))
+    small.putdata(
+        [tuple(rng.randrange(60, 220) for _ in range(3)) for _ in range(small.width * small.height)]
+    )
+    image = small.resize(size, Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(6))
+    noise = Image.effect_noise(size, 18).convert("RGB")
+    Image.blend(image, noise, 0.12).save(path, quality=90)
+
+
+def make_content(target: Path) -> Path:
+    shutil.copytree(TEST_SITE, target)
+    for seed, (relative, size) in enumerate(IMAGES.items()):
+        photo(target / relative, size, seed)
+    return target
+
+
+def build_site(tmp: Path, **overrides) -> tuple[Path, object]:
+    content = make_content(tmp / "content")
+    output = tmp / "output"
+    settings = {
+        "PATH": str(content),
+        "CACHE_PATH": str(tmp / "cache"),
+        "FEED_ALL_ATOM": "feeds/all.atom.xml",
+        "FEED_ALL_RSS": "feeds/all.rss.xml",
+        "FEED_DOMAIN": "https://kpstudios.example",
+        "KP_IMAGES": {"avif_speed": 9},
+        **overrides,
+    }
+    result = build(ROOT / "pelicanconf.py", output, overrides=settings)
+    return output, result

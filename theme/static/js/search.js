@@ -1,0 +1,84 @@
+// Search page: Pagefind's JS API over the bundle built into our own /pagefind/ folder.
+// Without JavaScript the page shows a link to the archives instead of a dead form.
+const root = document.querySelector("[data-search]");
+
+if (root) {
+  const form = root.querySelector("[data-search-form]");
+  const input = form.querySelector("input[name=q]");
+  const status = root.querySelector("[data-search-status]");
+  const list = root.querySelector("[data-search-results]");
+  root.querySelector("[data-search-nojs]").hidden = true;
+  form.hidden = false;
+
+  let pagefind;
+  const engine = async () => {
+    if (!pagefind) {
+      pagefind = await import(new URL(root.dataset.searchBundle, document.baseURI).href);
+      await pagefind.init();
+    }
+    return pagefind;
+  };
+
+  // Pagefind's excerpt is HTML with <mark> around matches: keep only text and <mark>.
+  const excerpt = (html) => {
+    const doc = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
+    const out = document.createElement("p");
+    out.className = "search__excerpt";
+    for (const node of doc.body.firstChild.childNodes) {
+      if (node.nodeName === "MARK") {
+        const mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        out.append(mark);
+      } else {
+        out.append(node.textContent);
+      }
+    }
+    return out;
+  };
+
+  const run = async (query) => {
+    list.replaceChildren();
+    if (!query.trim()) {
+      status.textContent = "";
+      return;
+    }
+    status.textContent = "Searching…";
+    try {
+      const search = await (await engine()).search(query);
+      const pages = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
+      for (const page of pages) {
+        const item = document.createElement("li");
+        const link = document.createElement("a");
+        link.href = page.url;
+        link.textContent = (page.meta && page.meta.title) || page.url;
+        const heading = document.createElement("h2");
+        heading.append(link);
+        item.append(heading, excerpt(page.excerpt));
+        list.append(item);
+      }
+      const count = search.results.length;
+      status.textContent =
+        count === 0
+          ? `No posts match “${query}”.`
+          : `${count} post${count === 1 ? "" : "s"} match “${query}”.`;
+    } catch (error) {
+      status.textContent = "Search could not load. Try the archives instead.";
+      console.error(error);
+    }
+  };
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const query = input.value;
+    const url = new URL(location.href);
+    url.searchParams.set("q", query);
+    history.replaceState(null, "", url);
+    run(query);
+  });
+
+  const initial = new URLSearchParams(location.search).get("q");
+  if (initial) {
+    input.value = initial;
+    run(initial);
+  }
+}
