@@ -1,5 +1,4 @@
 import pytest
-
 from reader_site import build_site
 
 
