@@ -526,12 +526,14 @@ def hero(name: str, size=(1200, 800)) -> Image.Image:
         canvas, draw = _scene(size, (200, 196, 190), (96, 92, 88), (0.4, 0.4))
         draw_sitter(canvas, MARCUS, w * 0.4, h * 0.15, h * 0.3)
         lx, ly, lr = w * 0.62, h * 0.42, h * 0.16
+        # The sitter's eyes sit at 0.15h + 0.47 * 1.3 * 0.3h: centre the loupe's view there.
+        eye_y = h * (0.15 + 0.47 * 1.3 * 0.3)
         zoom = canvas.crop(
             (
                 round(w * 0.4 - lr / 2),
-                round(h * 0.32),
+                round(eye_y - lr / 2),
                 round(w * 0.4 + lr / 2),
-                round(h * 0.32 + lr),
+                round(eye_y + lr / 2),
             )
         )
         zoom = zoom.resize((round(lr * 2), round(lr * 2)), Image.Resampling.BICUBIC)
