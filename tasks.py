@@ -75,6 +75,10 @@ def livereload(c, port=PORT):
 @task(help={"title": "The post's title.", "category": "Its category (default: Journal)."})
 def new_post(c, title, category="Journal"):
     """Start a new post: writes content/blog/<slug>.md with full front matter, dated now."""
+    if title.startswith("-"):
+        # invoke passes `invoke new-post --help` to us as the title: answer it, write nothing.
+        print(f'Usage: invoke new-post "Title" [--category NAME]\n\n{new_post.__doc__}')
+        return
     from pelican.settings import DEFAULT_CONFIG
     from pelican.utils import slugify
 
@@ -118,5 +122,8 @@ def clean(c):
 
 @task(help={"args": "Extra arguments for pytest, e.g. -k compare."})
 def test(c, args=""):
-    """Run the whole test suite (unit, site, browser and server tests) with pytest."""
-    c.run(f"{sys.executable} -m pytest {args}", pty=False)
+    """Run the whole test suite: ruff (lint and format), then pytest (unit, site, browser and
+    server tests)."""
+    c.run(f"{sys.executable} -m ruff check .")
+    c.run(f"{sys.executable} -m ruff format --check .")
+    c.run(f"{sys.executable} -m pytest {args}")
