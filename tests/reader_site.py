@@ -19,8 +19,17 @@ IMAGES = {
 }
 
 
+_PHOTOS: dict[tuple, bytes] = {}
+
+
 def photo(path: Path, size: tuple[int, int], seed: int) -> None:
-    """A photo-like JPEG: smooth shapes plus fine noise, so encoders see realistic work."""
+    """A photo-like JPEG: smooth shapes plus fine noise, so encoders see realistic work.
+
+    Made once per session (Pillow's noise is not seeded), so rebuilds see the same bytes.
+    """
+    if (size, seed) in _PHOTOS:
+        path.write_bytes(_PHOTOS[size, seed])
+        return
     rng = random.Random(seed)  # noqa: S311 (test pixels, not secrets)
     small = Image.new("RGB", (size[0] // 16, size[1] // 16))
     small.putdata(
@@ -29,6 +38,7 @@ def photo(path: Path, size: tuple[int, int], seed: int) -> None:
     image = small.resize(size, Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(6))
     noise = Image.effect_noise(size, 18).convert("RGB")
     Image.blend(image, noise, 0.12).save(path, quality=90)
+    _PHOTOS[size, seed] = path.read_bytes()
 
 
 def make_content(target: Path) -> Path:
