@@ -10,7 +10,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from bs4 import BeautifulSoup
 from conftest import soup
-
 from kp_newsletter import newsletter_form
 from kp_seo import dumps_for_script
 from reader_site import FLAGSHIP_URL
