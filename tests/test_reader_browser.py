@@ -1,0 +1,169 @@
+"""Reader features in real headless Chromium, against the built reader test site."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import sync_playwright
+from reader_site import FLAGSHIP_URL
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CANONICAL = "https://kpstudios.example" + FLAGSHIP_URL
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".wasm": "application/wasm",
+        ".avif": "image/avif",
+        ".webp": "image/webp",
+    }
+
+    def log_message(self, *args):  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(reader_site):
+    handler = functools.partial(QuietHandler, directory=str(reader_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A page whose every request is recorded; anything leaving our server is blocked."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.requests = []
+
+    def guard(route):
+        page.requests.append(route.request.url)
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            route.abort()
+
+    page.route("**/*", guard)
+    yield page
+    context.close()
+
+
+def external(page, server):
+    return [url for url in page.requests if not url.startswith((server, "data:"))]
+
+
+def test_post_makes_no_third_party_request_and_share_links_carry_the_url(page, server):
+    page.goto(server + FLAGSHIP_URL, wait_until="networkidle")
+    page.mouse.wheel(0, 5000)  # bring lazy images in
+    page.wait_for_load_state("networkidle")
+    assert external(page, server) == []
+    linkedin = page.get_by_role("link", name="Share on LinkedIn").get_attribute("href")
+    assert parse_qs(urlparse(linkedin).query)["url"] == [CANONICAL]
+    facebook = page.get_by_role("link", name="Share on Facebook").get_attribute("href")
+    assert parse_qs(urlparse(facebook).query)["u"] == [CANONICAL]
+
+
+def test_a_phone_downloads_small_modern_images(browser, server):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+    page = context.new_page()
+    images = []
+    page.on("response", lambda r: images.append(r.url) if "/images/" in r.url else None)
+    page.goto(server + FLAGSHIP_URL, wait_until="networkidle")
+    context.close()
+    assert images, "the hero image should load"
+    for url in images:
+        assert url.endswith((".avif",)), url  # Chromium takes the first type it supports
+        width = int(url.rsplit("-", 1)[1].split(".")[0])
+        assert width <= 720, url  # 360 CSS px at DPR 2
+
+
+def test_copy_link_copies_the_canonical_url(browser, server):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(server + FLAGSHIP_URL)
+    button = page.get_by_role("button", name="Copy link")
+    button.click()
+    assert page.evaluate("navigator.clipboard.readText()") == CANONICAL
+    assert page.locator("[data-share-status]").text_content() == "Link copied."
+    context.close()
+
+
+def test_share_buttons_stay_hidden_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server + FLAGSHIP_URL)
+    assert page.get_by_role("button", name="Copy link").count() == 0
+    assert page.get_by_role("link", name="Share on LinkedIn").is_visible()
+    assert page.get_by_text("needs JavaScript").count() == 0  # that is the search page only
+    page.goto(server + "/search/")
+    assert page.get_by_text("needs JavaScript").is_visible()
+    assert page.get_by_role("link", name="every post in the archives").is_visible()
+    context.close()
+
+
+def test_newsletter_form_posts_email_to_the_configured_action(browser, server):
+    context = browser.new_context(java_script_enabled=False)  # it must work without JS
+    page = context.new_page()
+    posted = []
+
+    def mailchimp(route):
+        posted.append((route.request.url, route.request.method, route.request.post_data))
+        route.fulfill(status=200, content_type="text/html", body="<p>Thanks</p>")
+
+    page.route("https://kpstudios.us21.list-manage.com/**", mailchimp)
+    page.goto(server + FLAGSHIP_URL)
+    page.get_by_label("Email address").fill("reader@example.com")
+    page.get_by_label("First name").fill("Ada")
+    page.get_by_role("button", name="Subscribe").click()
+    page.wait_for_load_state()
+    context.close()
+    assert len(posted) == 1
+    url, method, body = posted[0]
+    assert method == "POST"
+    assert url.startswith("https://kpstudios.us21.list-manage.com/subscribe/post?u=")
+    fields = parse_qs(body, keep_blank_values=True)
+    assert fields["EMAIL"] == ["reader@example.com"] and fields["FNAME"] == ["Ada"]
+    assert fields["b_0a1b2c3d4e5f_6a7b8c9d0e"] == [""]
+
+
+def test_search_finds_the_flagship_post_by_a_word_from_its_body(page, server):
+    page.goto(server + "/search/")
+    page.get_by_label("Search for").fill("uncanny")
+    page.get_by_role("button", name="Search").click()
+    result = page.locator("[data-search-results] a").first
+    result.wait_for()
+    assert result.get_attribute("href") == FLAGSHIP_URL
+    assert "1 post" in page.locator("[data-search-status]").text_content()
+    assert page.locator("[data-search-results] mark").first.text_content().lower().startswith("uncanny")
+    assert external(page, server) == []
+    page.goto(server + "/search/?q=uncanny")  # a shared search link works too
+    page.locator("[data-search-results] a").first.wait_for()
