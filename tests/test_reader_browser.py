@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from typing import ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -27,7 +28,7 @@ CANONICAL = "https://kpstudios.example" + FLAGSHIP_URL
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
+    extensions_map: ClassVar[dict[str, str]] = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".js": "text/javascript",
         ".wasm": "application/wasm",
@@ -163,7 +164,8 @@ def test_search_finds_the_flagship_post_by_a_word_from_its_body(page, server):
     result.wait_for()
     assert result.get_attribute("href") == FLAGSHIP_URL
     assert "1 post" in page.locator("[data-search-status]").text_content()
-    assert page.locator("[data-search-results] mark").first.text_content().lower().startswith("uncanny")
+    highlighted = page.locator("[data-search-results] mark").first.text_content()
+    assert highlighted.lower().startswith("uncanny")
     assert external(page, server) == []
     page.goto(server + "/search/?q=uncanny")  # a shared search link works too
     page.locator("[data-search-results] a").first.wait_for()
