@@ -244,7 +244,8 @@ def write_sample_site(root: Path, version: str, pages: tuple[str, ...] = ()) -> 
     )
     (root / "theme/img").mkdir(parents=True, exist_ok=True)
     (root / "theme/img/logo.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>'
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+        '<circle cx="5" cy="5" r="4"/></svg>'
     )
     return markers
 

@@ -341,9 +341,13 @@ def deploy_gh_pages(output_dir: Path, target: Mapping, *, dry_run: bool = False)
         _git(work, "init", "--quiet")
         _git(work, "remote", "add", "origin", remote)
         fetched = _git(
-            work, "fetch", "--quiet", "origin",
-            f"+refs/heads/{branch}:refs/remotes/origin/{branch}", env=env,
-        )  # fmt: skip
+            work,
+            "fetch",
+            "--quiet",
+            "origin",
+            f"+refs/heads/{branch}:refs/remotes/origin/{branch}",
+            env=env,
+        )
         if fetched.returncode != 0 and "couldn't find remote ref" not in fetched.stderr:
             raise _ssh_failure(fetched.stderr, remote) or DeployError(
                 f"git fetch from {remote} failed: {_last_line(fetched.stderr)}",
@@ -370,14 +374,18 @@ def deploy_gh_pages(output_dir: Path, target: Mapping, *, dry_run: bool = False)
                 ["git", "config", key], capture_output=True, text=True, check=False
             ).stdout.strip()
             _git(work, "config", key, configured or fallback)
-        command = [sys.executable, "-m", "ghp_import", "--no-jekyll", "--push",
-                   "--remote", "origin", "--branch", branch, "--message", str(target["message"])]  # fmt: skip
+        command = [sys.executable, "-m", "ghp_import", "--no-jekyll", "--push", "--remote"]
+        command += ["origin", "--branch", branch, "--message", str(target["message"])]
         if target["cname"]:
             command += ["--cname", str(target["cname"])]
         pushed = subprocess.run(
             [*command, str(Path(output_dir).resolve())],
-            cwd=work, capture_output=True, text=True, check=False, env=env,
-        )  # fmt: skip
+            cwd=work,
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+        )
         if pushed.returncode != 0:
             raise _ssh_failure(pushed.stderr, remote) or DeployError(
                 f"pushing {branch} to {remote} failed: {_last_line(pushed.stderr)}",
