@@ -246,10 +246,19 @@ def parse_itemized(output: str, summary: Summary) -> Summary:
     return summary
 
 
+def _line_with(stderr: str, phrases: tuple[str, ...]) -> str:
+    """The line of an error output that says what went wrong (rsync adds generic ones)."""
+    for line in stderr.splitlines():
+        if any(phrase in line for phrase in phrases):
+            return line.strip()
+    return _last_line(stderr)
+
+
 def _ssh_failure(stderr: str, where: str) -> DeployError | None:
-    if "Permission denied" in stderr or "Authentication failed" in stderr:
+    denied = ("Permission denied", "Authentication failed")
+    if any(phrase in stderr for phrase in denied):
         return AuthenticationFailed(
-            f"{where} refused our login: {_last_line(stderr)}",
+            f"{where} refused our login: {_line_with(stderr, denied)}",
             "check the user and the key (KP_DEPLOY_USER, KP_DEPLOY_KEY), and that the key's "
             "public half is in the server's ~/.ssh/authorized_keys",
         )
@@ -274,7 +283,7 @@ def _ssh_failure(stderr: str, where: str) -> DeployError | None:
     )
     if any(text in stderr for text in unreachable):
         return HostUnreachable(
-            f"cannot reach {where}: {_last_line(stderr)}",
+            f"cannot reach {where}: {_line_with(stderr, unreachable)}",
             "check the host name and port (KP_DEPLOY_HOST, KP_DEPLOY_PORT / KP_DEPLOY_REMOTE), "
             "that the server is up and that this machine is allowed to connect",
         )
