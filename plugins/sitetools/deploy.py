@@ -344,7 +344,11 @@ def deploy_gh_pages(output_dir: Path, target: Mapping, *, dry_run: bool = False)
     remote, branch = str(target["remote"]), str(target["branch"])
     summary = Summary("gh-pages", f"{remote} (branch {branch})", dry_run)
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes -o ConnectTimeout=10")
+    configured_ssh = subprocess.run(
+        ["git", "config", "core.sshCommand"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    if not configured_ssh:  # never wait for a password prompt nobody will answer
+        env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes -o ConnectTimeout=10")
     with tempfile.TemporaryDirectory(prefix="kp-gh-pages-") as tmp:
         work = Path(tmp)
         _git(work, "init", "--quiet")
