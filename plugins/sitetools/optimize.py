@@ -185,10 +185,10 @@ def describe(minified: MinifyReport, compressed: CompressReport) -> str:
     return (
         f"minified {minified.files} files: {minified.bytes_before} -> {minified.bytes_after} "
         f"bytes ({pct(minified.saved, minified.bytes_before)} saved); "
-        f"precompressed {compressed.files} files: brotli "
-        f"{pct(compressed.brotli_bytes, compressed.original_bytes)}, gzip "
-        f"{pct(compressed.gzip_bytes, compressed.original_bytes)} of {compressed.original_bytes}"
-        f" bytes; {len(compressed.skipped)} too small to gain"
+        f"precompressed {compressed.files} files of {compressed.original_bytes} bytes: brotli "
+        f"to {pct(compressed.brotli_bytes, compressed.original_bytes)}, gzip to "
+        f"{pct(compressed.gzip_bytes, compressed.original_bytes)} of their size; "
+        f"{len(compressed.skipped)} not worth compressing"
     )
 
 
