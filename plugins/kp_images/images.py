@@ -272,7 +272,9 @@ class ResponsiveImages:
         first = not content.metadata.get("image")
         changed = False
         for img in soup.find_all("img"):
-            if img.find_parent("picture") is not None or img.get("data-kp-keep") is not None:
+            # Images a template already made decisions for (a <picture>, a srcset, a loading
+            # policy: the comparison block, the video poster) are left as they are.
+            if img.find_parent("picture") is not None or {"srcset", "loading"} & set(img.attrs):
                 first = False
                 continue
             src = img.get("src", "")
