@@ -12,13 +12,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from sitetools.build import build  # noqa: E402
+from sitetools.production import production_steps  # noqa: E402
 
 FLAGSHIP = "blog/ai-headshots-vs-professional-photographer/index.html"
 
 
-def build_site(settings: str, output: Path, **overrides):
+def build_site(settings: str, output: Path, after_build=(), **overrides):
     """Build with the project's settings, failing the test with every problem if any."""
-    result = build(ROOT / settings, output, overrides=overrides)
+    result = build(ROOT / settings, output, overrides=overrides, after_build=after_build)
     assert result.ok, "the build reported problems:\n" + "\n".join(result.problems)
     return result
 
@@ -33,9 +34,10 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def published_site(tmp_path_factory) -> Path:
-    """The production build (publishconf.py) of the real site."""
+    """The production build (publishconf.py) of the real site, as `invoke preview` makes it."""
     output = tmp_path_factory.mktemp("published") / "output"
-    build_site("publishconf.py", output, CACHE_PATH=str(output.parent / "cache"))
+    steps = production_steps(str(ROOT / "publishconf.py"))
+    build_site("publishconf.py", output, steps, CACHE_PATH=str(output.parent / "cache"))
     return output
 
 

@@ -167,6 +167,15 @@ def test_publish_build_fingerprints_assets(published_site: Path):
     assert (published_site / urlsplit(stylesheet).path.lstrip("/")).is_file()
 
 
+def test_publish_build_is_minified_precompressed_and_has_headers(published_site: Path):
+    home = published_site / "index.html"
+    assert (published_site / "index.html.br").is_file()
+    assert (published_site / "index.html.gz").is_file()
+    assert "\n\n" not in home.read_text(encoding="utf-8"), "the HTML was not minified"
+    headers = (published_site / "_headers").read_text(encoding="utf-8")
+    assert "Content-Security-Policy:" in headers and "unsafe-inline" not in headers
+
+
 def test_no_inline_scripts_or_styles(site: Path):
     for page in html_pages(site):
         html = soup(page)
