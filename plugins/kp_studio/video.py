@@ -11,7 +11,8 @@ until the reader presses play.
   the video, and only on click an ``<iframe>`` from ``www.youtube-nocookie.com`` or
   ``player.vimeo.com`` with ``dnt=1``. Without JavaScript: a plain link to the video.
   (lite-youtube-embed fetches its poster from Google and preconnects on hover; we do neither.)
-* MP4 becomes ``<video controls preload="none">`` with an optional captions track (WebVTT).
+* MP4 becomes ``<video controls preload="none">`` with an optional captions track (WebVTT). The
+  file must be ours (in ``content/``): the CSP's ``media-src 'self'`` plays nothing else.
 
 A poster is required for YouTube/Vimeo: generating one would mean fetching the host's
 thumbnail at build time, a third-party request we refuse. Errors name the file and line.
@@ -39,8 +40,8 @@ VIMEO_HOSTS = {"vimeo.com", "www.vimeo.com", "player.vimeo.com"}
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 URL_EXAMPLE = "url: https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 URL_FIX = (
-    "Use a YouTube or Vimeo address (copy it from the browser's address bar), or an .mp4 "
-    "file: images/video/clip.mp4 or https://example.com/clip.mp4."
+    "Use a YouTube or Vimeo address (copy it from the browser's address bar), or the path "
+    "of an .mp4 file in content/, such as video/clip.mp4."
 )
 
 
@@ -82,10 +83,13 @@ def video_url(value: Any) -> dict[str, str]:
             "embed": f"https://player.vimeo.com/video/{video_id}?" + urlencode(query),
         }
     if parsed.path.lower().endswith(".mp4"):
-        if parsed.scheme == "https" and host:
-            return {"kind": "mp4", "src": raw, "file": ""}
         if parsed.scheme or host:
-            raise AuthorError(f"is an .mp4 address that is not https ({raw!r}).", URL_FIX)
+            raise AuthorError(
+                f"is an .mp4 file on another site ({raw!r}); readers' browsers would fetch it "
+                "from there, and our Content-Security-Policy only plays our own files.",
+                "Put the .mp4 under content/ (e.g. content/video/clip.mp4) and write its path, "
+                "or upload the video to YouTube or Vimeo.",
+            )
         path = content_path(raw)
         return {"kind": "mp4", "src": "{static}/" + path, "file": path}
     raise AuthorError(f"is not a YouTube, Vimeo or .mp4 address ({raw!r}).", URL_FIX)
