@@ -44,6 +44,7 @@ def photo(path: Path, size: tuple[int, int], seed: int) -> None:
 def make_content(target: Path) -> Path:
     shutil.copytree(TEST_SITE, target)
     for seed, (relative, size) in enumerate(IMAGES.items()):
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)  # git keeps no empty dirs
         photo(target / relative, size, seed)
     return target
 
