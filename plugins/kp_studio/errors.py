@@ -8,6 +8,7 @@ warning logged during a build and refuses to publish if there is any.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from dataclasses import dataclass
@@ -35,16 +36,12 @@ def location(source_path: str | os.PathLike | None, line: int | None = None) -> 
     if not source_path:
         return "<settings>"
     path = os.fspath(source_path)
-    try:
+    with contextlib.suppress(ValueError):  # another drive on Windows
         path = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        pass
     return f"{path}:{line}" if line else path
 
 
-def report(
-    source_path: str | os.PathLike | None, line: int | None, problem: str, fix: str
-) -> None:
+def report(source_path: str | os.PathLike | None, line: int | None, problem: str, fix: str) -> None:
     """Log one author error; the build goes on so that every error is reported."""
     logger.error("%s: %s\n    How to fix: %s", location(source_path, line), problem, fix)
 

@@ -1,0 +1,175 @@
+"""The build driver: run Pelican so that a bad build never replaces a good one.
+
+Pelican logs an error and goes on (a bad date skips the post, a broken link is a
+warning), and it writes straight into the output folder. This driver:
+
+* builds into a fresh folder beside the output (``output.building-<pid>``);
+* collects every warning and error logged during the build, ours and Pelican's;
+* on any, prints them all together, deletes the half-built folder and fails, leaving
+  the previous output byte for byte as it was;
+* otherwise swaps the new folder into place.
+
+Warnings that are known and harmless may be listed, with the reason, in
+``IGNORED_WARNINGS``; there are none today.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Substrings of log messages that may be logged without failing the build, with why.
+IGNORED_WARNINGS: dict[str, str] = {}
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class ProblemCollector(logging.Handler):
+    """Keeps every WARNING-or-worse record logged while it is installed."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.problems: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if any(ignored in message for ignored in IGNORED_WARNINGS):
+            return
+        self.problems.append(f"{record.levelname.lower()}: {message}")
+
+
+class _ConsoleFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            return f"{record.levelname}: {message}"
+        return message
+
+
+def _install_logging(verbose: bool) -> list[logging.Handler]:
+    """A collector for problems and a console for people; returns both, collector first."""
+    root = logging.getLogger()
+    collector = ProblemCollector()
+    console = logging.StreamHandler(sys.stderr)
+    console.setFormatter(_ConsoleFormatter())
+    console.setLevel(logging.INFO if verbose else logging.WARNING)
+    root.addHandler(collector)
+    root.addHandler(console)
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    return [collector, console]
+
+
+def load_settings(settings_file: str | os.PathLike, overrides: dict | None = None) -> dict:
+    """Pelican's settings with our overrides; a settings file may stop with SystemExit."""
+    from pelican.settings import read_settings
+
+    return read_settings(os.fspath(settings_file), override=overrides or {})
+
+
+def _swap_into_place(new: Path, final: Path) -> None:
+    """Replace ``final`` with ``new`` using renames only, so there is no half-copied state."""
+    if final.exists() or final.is_symlink():
+        retired = final.with_name(f"{final.name}.retired-{os.getpid()}")
+        os.rename(final, retired)
+        os.rename(new, final)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(new, final)
+
+
+def build(
+    settings_file: str | os.PathLike = "pelicanconf.py",
+    output: str | os.PathLike | None = None,
+    *,
+    overrides: dict | None = None,
+    verbose: bool = False,
+    after_build: Iterable[Callable[[Path], list[str]]] = (),
+) -> BuildResult:
+    """Build the site atomically into ``output`` (default: the settings' OUTPUT_PATH).
+
+    ``after_build`` callables get the freshly built folder before it is swapped in and
+    return a list of problems; any problem fails the build the same way a logged error
+    does (the production build uses this to minify and check before publishing).
+    """
+    from pelican import Pelican
+
+    started = time.perf_counter()
+    handlers = _install_logging(verbose)
+    collector = handlers[0]
+    overrides = dict(overrides or {})
+    staging: Path | None = None
+    try:
+        try:
+            settings = load_settings(settings_file, overrides)
+        except SystemExit as stop:
+            return BuildResult(Path(output or "output"), [f"error: {stop}"])
+        final = Path(output or settings["OUTPUT_PATH"]).resolve()
+        staging = final.with_name(f"{final.name}.building-{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        overrides.update(OUTPUT_PATH=str(staging), DELETE_OUTPUT_DIRECTORY=False)
+        settings = load_settings(settings_file, overrides)
+        result = BuildResult(final)
+        try:
+            pelican = Pelican(settings)
+            pelican.run()
+        except Exception as error:  # Pelican's own failures: report, never publish
+            logging.getLogger(__name__).error("the build stopped: %s", error, exc_info=verbose)
+        if not collector.problems:
+            for step in after_build:
+                collector.problems.extend(step(staging))
+        result.problems = list(collector.problems)
+        if result.ok:
+            _swap_into_place(staging, final)
+            staging = None
+        result.seconds = time.perf_counter() - started
+        return result
+    finally:
+        for handler in handlers:
+            logging.getLogger().removeHandler(handler)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def report(result: BuildResult, stream=sys.stderr) -> int:
+    """Print the outcome; the exit status for a command line."""
+    if result.ok:
+        print(f"Built {result.output} in {result.seconds:.1f} s.", file=stream)
+        return 0
+    print(
+        f"\nThe build found {len(result.problems)} problem(s); nothing was published and "
+        f"{result.output} is unchanged:\n",
+        file=stream,
+    )
+    for problem in result.problems:
+        print(f"  {problem}", file=stream)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sitetools.build", description=__doc__)
+    parser.add_argument("--settings", default="pelicanconf.py")
+    parser.add_argument("--output", default=None)
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    return report(build(args.settings, args.output, verbose=args.verbose))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
