@@ -100,8 +100,8 @@ class CompareBlock(StudioBlock):
             }
         return {
             "compare": {
-                "caption": data["caption"],
-                "labels": data["labels"],
+                "caption": ctx.typography(data["caption"]),
+                "labels": [ctx.typography(label) for label in data["labels"]],
                 "start": data["start"],
                 "before": {
                     "src": "{static}/" + data["before"],

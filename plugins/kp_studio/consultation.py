@@ -45,7 +45,7 @@ class ConsultationBlock(StudioBlock):
         if ctx.settings.consultation is None:
             return None  # the settings error has been reported already
         cta = ctx.settings.consultation.as_dict()
-        cta.update({key: value for key, value in data.items() if value})
+        cta.update({key: ctx.typography(value) for key, value in data.items() if value})
         cta["inline"] = True
         return {"cta": cta}
 

@@ -70,6 +70,24 @@ class RenderContext:
     def siteurl(self) -> str:
         return self.generator.settings.get("SITEURL", "")
 
+    def typography(self, text: str | None) -> str | None:
+        """Curly quotes and dashes in author prose, as Pelican's TYPOGRIFY gives the post.
+
+        Pelican typogrifies the HTML it reads; our partials are rendered later, so their
+        prose (captions, labels, headlines) gets the same treatment here, as plain text,
+        before the template escapes it.
+        """
+        if not text or not self.generator.settings.get("TYPOGRIFY"):
+            return text
+        import smartypants
+
+        dashes = self.generator.settings.get("TYPOGRIFY_DASHES", "default")
+        attr = {"oldschool": smartypants.Attr.set2, "oldschool_inverted": smartypants.Attr.set3}
+        curled = smartypants.smartypants(
+            html.escape(text, quote=False), attr.get(dashes, smartypants.Attr.set1)
+        )
+        return html.unescape(curled)
+
     def error(self, problem: str, fix: str, line: int | None = None) -> None:
         report(self.content.source_path, line or self.line, problem, fix)
         self.failed = True
@@ -99,7 +117,8 @@ def render_content(content: Any, generator: Any) -> None:
         if variables is None or ctx.failed:
             return ""
         components.add(name)
-        return generator.env.get_template(f"partials/{name}.html").render(variables)
+        template = generator.env.get_template(f"partials/{name}.html")
+        return template.render({"SITEURL": ctx.siteurl, **variables})
 
     source = getattr(content, "_content", None)
     if source and PLACEHOLDER_CLASS in source:
