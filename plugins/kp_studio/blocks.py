@@ -69,7 +69,7 @@ REGISTRY: dict[str, type[StudioBlock]] = {}
 
 def register_block(cls: type[StudioBlock]) -> type[StudioBlock]:
     """Class decorator: make ``/// NAME`` available in every Markdown file."""
-    if not cls.NAME or cls.NAME != cls.NAME.lower():
+    if not cls.NAME or cls.NAME.lower() != cls.NAME:
         raise ValueError(f"{cls.__name__}.NAME must be a lower-case block name")
     REGISTRY[cls.NAME] = cls
     return cls
@@ -153,9 +153,7 @@ def yes_no(value: Any) -> bool:
 def text_pair(value: Any) -> list[str]:
     """Exactly two non-empty texts: ``[Original, AI edit]``."""
     if not isinstance(value, list) or len(value) != 2:
-        raise AuthorError(
-            "must be a list of two labels.", "Write it as [Original, AI edit]."
-        )
+        raise AuthorError("must be a list of two labels.", "Write it as [Original, AI edit].")
     try:
         return [text(item) for item in value]
     except AuthorError as error:
@@ -260,8 +258,7 @@ class StudioBlock(Block):
                 problem = getattr(exc, "problem", None) or "not valid YAML"
                 return None, [
                     AuthorError(
-                        f"The options of this '{self.NAME}' block are not valid YAML "
-                        f"({problem}).",
+                        f"The options of this '{self.NAME}' block are not valid YAML ({problem}).",
                         "Write one 'name: value' per line; put values that contain ':' "
                         "or '#' in double quotes.",
                         line,
@@ -388,7 +385,7 @@ def error_placeholder(name: str, line: int | None, errors: Iterable[AuthorError]
 class StudioBlocksExtension(BlocksExtension):
     """Markdown extension registering every block in ``REGISTRY``."""
 
-    def extendMarkdownBlocks(self, md, block_mgr) -> None:  # noqa: N802 (pymdownx API)
+    def extendMarkdownBlocks(self, md, block_mgr) -> None:
         for block in REGISTRY.values():
             if block.NAME not in block_mgr.blocks:
                 block_mgr.register(block, {})

@@ -25,9 +25,10 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from PIL import Image, UnidentifiedImageError
+from PIL.Image import DecompressionBombError
 
 from . import diffimage
 from .blocks import Option, StudioBlock, content_path, register_block, text, text_pair, whole_number
@@ -36,6 +37,8 @@ from .errors import AuthorError
 
 WEB_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
 ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
+# What Pillow raises for a file that is not a (complete, sane) image.
+UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, DecompressionBombError)
 
 
 @register_block
@@ -47,12 +50,14 @@ class CompareBlock(StudioBlock):
         "/// compare | Caption\nbefore: images/...\nbefore_alt: ...\n"
         "after: images/...\nafter_alt: ...\n///"
     )
-    SCHEMA = {
+    SCHEMA: ClassVar[dict[str, Option]] = {
         "before": Option(content_path, example="before: images/ai-edits/dana-original.jpg"),
         "before_alt": Option(text, example="before_alt: Dana's portrait, unretouched"),
         "after": Option(content_path, example="after: images/ai-edits/dana-ai.jpg"),
         "after_alt": Option(text, example="after_alt: The same portrait after the app"),
-        "labels": Option(text_pair, default=["Original", "AI edit"], example="labels: [Original, AI edit]"),
+        "labels": Option(
+            text_pair, default=["Original", "AI edit"], example="labels: [Original, AI edit]"
+        ),
         "start": Option(whole_number(0, 100), default=50, example="start: 50"),
         "diff": Option(boolean, default=True, example="diff: false"),
     }
@@ -71,8 +76,7 @@ class CompareBlock(StudioBlock):
         after = _content_file(data["after"], "after", ctx)
         if before and after and os.path.samefile(before, after):
             ctx.error(
-                f"'before' ({data['before']}) and 'after' ({data['after']}) are the same "
-                "file.",
+                f"'before' ({data['before']}) and 'after' ({data['after']}) are the same file.",
                 "Point 'after' at the edited image.",
             )
             return None
@@ -85,7 +89,7 @@ class CompareBlock(StudioBlock):
         if data["diff"]:
             try:
                 result = diffimage.diff_overlay(before, after, ctx.settings)
-            except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+            except UNREADABLE as error:
                 ctx.error(
                     f"The images could not be compared ({error}).",
                     "Re-export both images as JPEG or PNG, or add 'diff: false'.",
@@ -172,7 +176,7 @@ def _image_size(path: str | None, option: str, relative: str, ctx, decode: bool)
             if image.getexif().get(0x0112) in ROTATED:
                 width, height = height, width
             return width, height
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+    except UNREADABLE as error:
         ctx.error(
             f"The '{option}' image {relative} cannot be read as an image ({error}).",
             "Open it in an image editor and export it again as JPEG or PNG.",

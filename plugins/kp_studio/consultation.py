@@ -19,7 +19,7 @@ No booking widget and nothing loaded from a third party: the link goes to
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from .blocks import Option, StudioBlock, register_block, text
 from .errors import report
@@ -34,7 +34,7 @@ class ConsultationBlock(StudioBlock):
     NAME = "consultation"
     ARGUMENT = "none"
     SYNTAX = "/// consultation\nheadline: ...   # optional\n///"
-    SCHEMA = {
+    SCHEMA: ClassVar[dict[str, Option]] = {
         "headline": Option(text, default=None, example="headline: Not sure what you need?"),
         "text": Option(text, default=None, example="text: Tell us about your team."),
         "label": Option(text, default=None, example="label: Ask us"),

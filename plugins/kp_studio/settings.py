@@ -125,7 +125,7 @@ def _parse_consultation(studio: Any) -> Consultation | None:
         value = raw.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if key in CONSULTATION_REQUIRED:
-                _setting_error(name, "is missing or empty.", f"Set it to a non-empty string.")
+                _setting_error(name, "is missing or empty.", "Set it to a non-empty string.")
                 valid = False
             values[key] = None
             continue
@@ -181,26 +181,36 @@ def _parse_plugin_options(settings: dict) -> dict[str, Any]:
             _setting_error(name, "is not a known option.", "Use: " + ", ".join(PLUGIN_DEFAULTS))
         elif key == "diff_threshold":
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 254:
-                _setting_error(name, f"must be a whole number from 1 to 254, not {value!r}.",
-                               "The default, 24, ignores JPEG noise.")
+                _setting_error(
+                    name,
+                    f"must be a whole number from 1 to 254, not {value!r}.",
+                    "The default, 24, ignores JPEG noise.",
+                )
             else:
                 options[key] = value
         elif key == "diff_blur":
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                _setting_error(name, f"must be a number of pixels >= 0, not {value!r}.",
-                               "The default is 1.5.")
+                _setting_error(
+                    name, f"must be a number of pixels >= 0, not {value!r}.", "The default is 1.5."
+                )
             else:
                 options[key] = float(value)
         elif key == "diff_max_size":
             if isinstance(value, bool) or not isinstance(value, int) or value < 16:
-                _setting_error(name, f"must be a whole number of pixels >= 16, not {value!r}.",
-                               "The default is 1600.")
+                _setting_error(
+                    name,
+                    f"must be a whole number of pixels >= 16, not {value!r}.",
+                    "The default is 1600.",
+                )
             else:
                 options[key] = value
         elif key == "cache_dir":
             if not isinstance(value, str | os.PathLike) or not os.fspath(value):
-                _setting_error(name, f"must be a directory path, not {value!r}.",
-                               'Use a path such as "cache/kp_studio".')
+                _setting_error(
+                    name,
+                    f"must be a directory path, not {value!r}.",
+                    'Use a path such as "cache/kp_studio".',
+                )
             else:
                 options[key] = os.fspath(value)
     if not options["cache_dir"]:

@@ -70,18 +70,24 @@ class SourceMap:
         """Blocks whose header could not be parsed, and blocks never closed."""
         for name, line in self.instantiated:
             if line not in self.created:
-                yield name, AuthorError(
-                    f"The options of this '{name}' block could not be read: the indented "
-                    "lines after the header are not valid YAML.",
-                    "Write one 'name: value' per line directly under the header (no "
-                    "indent needed) and quote values that contain ':' or '#'.",
-                    line,
+                yield (
+                    name,
+                    AuthorError(
+                        f"The options of this '{name}' block could not be read: the indented "
+                        "lines after the header are not valid YAML.",
+                        "Write one 'name: value' per line directly under the header (no "
+                        "indent needed) and quote values that contain ':' or '#'.",
+                        line,
+                    ),
                 )
             elif line not in self.ended:
-                yield name, AuthorError(
-                    f"This '{name}' block is never closed.",
-                    "Add a line with just '///' after its options.",
-                    line,
+                yield (
+                    name,
+                    AuthorError(
+                        f"This '{name}' block is never closed.",
+                        "Add a line with just '///' after its options.",
+                        line,
+                    ),
                 )
 
 
@@ -93,9 +99,11 @@ def find_headers(text: str, names: Iterable[str]) -> dict[str, list[int]]:
     for number, line in enumerate(text.splitlines(), start=1):
         fence_match = FENCE.match(line)
         if fence is not None:
-            if fence_match and fence_match.group(1)[0] == fence[0] and len(
-                fence_match.group(1)
-            ) >= len(fence):
+            if (
+                fence_match
+                and fence_match.group(1)[0] == fence[0]
+                and len(fence_match.group(1)) >= len(fence)
+            ):
                 fence = None
             continue
         if fence_match:
