@@ -161,6 +161,11 @@ def text_pair(value: Any) -> list[str]:
 
 
 STATIC_PREFIX = re.compile(r"^\{(?:static|filename|attach)\}")
+# ``before: {static}/images/x.jpg`` is how authors write paths elsewhere in Pelican, but an
+# unquoted ``{`` starts a YAML mapping: quote such values before YAML reads them.
+PELICAN_LINK_VALUE = re.compile(
+    r"^([ \t]*[\w-]+[ \t]*:[ \t]*)(\{(?:static|filename|attach)\}[^\s\"']*)[ \t]*$", re.MULTILINE
+)
 
 
 def content_path(value: Any) -> str:
@@ -240,6 +245,9 @@ class StudioBlock(Block):
             block.set("data-kp-errors", _errors_json(errors))
         else:
             block.set("data-kp-data", json.dumps(data, ensure_ascii=False, sort_keys=True))
+            # So that checks at render time (files, images) can name the option's line.
+            lines = {name: self._option_line(name) for name in self.SCHEMA}
+            block.set("data-kp-lines", json.dumps(lines, sort_keys=True))
 
     # parsing ----------------------------------------------------------------------------
 
@@ -251,7 +259,7 @@ class StudioBlock(Block):
         options = dict(header_options or {})
         if body.strip():
             try:
-                loaded = yaml.safe_load(body)
+                loaded = yaml.safe_load(PELICAN_LINK_VALUE.sub(r'\1"\2"', body))
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 line = self.line + 1 + mark.line if (self.line and mark) else self.line

@@ -78,6 +78,7 @@ class CompareBlock(StudioBlock):
             ctx.error(
                 f"'before' ({data['before']}) and 'after' ({data['after']}) are the same file.",
                 "Point 'after' at the edited image.",
+                ctx.option_line("after"),
             )
             return None
         before_size = _image_size(before, "before", data["before"], ctx, decode=not data["diff"])
@@ -141,6 +142,7 @@ def _content_file(relative: str, option: str, ctx) -> str | None:
         ctx.error(
             f"'{option}' ({relative}) leads outside the content folder.",
             "Copy the image into content/images/ and point to that copy.",
+            ctx.option_line(option),
         )
         return None
     if not os.path.isfile(path):
@@ -150,6 +152,7 @@ def _content_file(relative: str, option: str, ctx) -> str | None:
         ctx.error(
             f"The '{option}' image {relative} does not exist in the content folder.",
             f"Check the spelling and that the file is in content/{relative}.{seen}",
+            ctx.option_line(option),
         )
         return None
     return path
@@ -168,6 +171,7 @@ def _image_size(path: str | None, option: str, relative: str, ctx, decode: bool)
                     f"The '{option}' image {relative} is {image.format}, which browsers do "
                     "not show.",
                     "Export it as JPEG (photos) or PNG.",
+                    ctx.option_line(option),
                 )
                 return None
             if decode:  # without a diff, nothing else would notice a truncated file
@@ -180,6 +184,7 @@ def _image_size(path: str | None, option: str, relative: str, ctx, decode: bool)
         ctx.error(
             f"The '{option}' image {relative} cannot be read as an image ({error}).",
             "Open it in an image editor and export it again as JPEG or PNG.",
+            ctx.option_line(option),
         )
         return None
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .blocks import PLACEHOLDER_CLASS, REGISTRY
@@ -56,7 +56,12 @@ class RenderContext:
     content: Any
     line: int | None
     settings: StudioSettings
+    option_lines: dict[str, int | None] = field(default_factory=dict)
     failed: bool = False
+
+    def option_line(self, name: str) -> int | None:
+        """Line of option ``name`` in the block (the block's line if not written)."""
+        return self.option_lines.get(name) or self.line
 
     @property
     def content_dir(self) -> str:
@@ -112,7 +117,8 @@ def render_content(content: Any, generator: Any) -> None:
         block = REGISTRY.get(name)
         if block is None or "data-kp-data" not in attributes:
             return ""  # unclosed block (reported by the reader) or a block since removed
-        ctx = RenderContext(generator, content, line, settings)
+        option_lines = json.loads(attributes.get("data-kp-lines") or "{}")
+        ctx = RenderContext(generator, content, line, settings, option_lines)
         variables = block.prepare(json.loads(attributes["data-kp-data"]), ctx)
         if variables is None or ctx.failed:
             return ""

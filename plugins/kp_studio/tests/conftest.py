@@ -1,0 +1,70 @@
+"""Fixtures for kp_studio: real sites built from test_data/<scenario>/ with our theme."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sitetools.build import BuildResult, build
+
+ROOT = Path(__file__).resolve().parents[3]
+DATA = Path(__file__).resolve().parent / "test_data"
+
+
+def build_scenario(scenario: str, workdir: Path, **overrides) -> BuildResult:
+    """Build test_data/<scenario>/content with the project's settings and theme."""
+    settings = {
+        "PATH": str(DATA / scenario / "content"),
+        "CACHE_PATH": str(workdir / "cache"),
+        **overrides,
+    }
+    return build(ROOT / "pelicanconf.py", workdir / "output", overrides=settings)
+
+
+def built(scenario: str, workdir: Path) -> Path:
+    result = build_scenario(scenario, workdir)
+    assert result.ok, "the build reported problems:\n" + "\n".join(result.problems)
+    return result.output
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def source_line(path: Path, text: str) -> int:
+    """1-based line of the first line of ``path`` that contains ``text``."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if text in line:
+            return number
+    raise AssertionError(f"{text!r} not in {path}")
+
+
+@pytest.fixture(scope="session")
+def valid_site(tmp_path_factory) -> Path:
+    return built("valid", tmp_path_factory.mktemp("valid"))
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory) -> Path:
+    return built("hostile", tmp_path_factory.mktemp("hostile"))
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def valid_server(valid_site: Path):
+    """The valid site over HTTP (a real server: file:// would hide CSP and MIME issues)."""
+    handler = functools.partial(_QuietHandler, directory=str(valid_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
