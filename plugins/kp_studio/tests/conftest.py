@@ -53,14 +53,22 @@ def hostile_site(tmp_path_factory) -> Path:
     return built("hostile", tmp_path_factory.mktemp("hostile"))
 
 
+# The strict policy the quality gates require: any inline script or style would fail.
+CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'"
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", CSP)
+        super().end_headers()
+
     def log_message(self, *args) -> None:
         pass
 
 
 @pytest.fixture(scope="session")
 def valid_server(valid_site: Path):
-    """The valid site over HTTP (a real server: file:// would hide CSP and MIME issues)."""
+    """The valid site over HTTP with a strict CSP (file:// would hide CSP and MIME issues)."""
     handler = functools.partial(_QuietHandler, directory=str(valid_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -68,3 +76,27 @@ def valid_server(valid_site: Path):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()

@@ -62,16 +62,20 @@ def test_valid_block_becomes_placeholder_with_defaults():
 
 def test_indented_pymdownx_options_are_validated_too():
     text = GOOD.replace("before_alt: Before\n", "").replace(
-        "/// compare | A caption\n", "/// compare | A caption\n    before_alt: Before\n    bogus: 1\n"
+        "/// compare | A caption\n",
+        "/// compare | A caption\n    before_alt: Before\n    bogus: 1\n",
     )
     errors = errors_of(text)
     assert [e["problem"] for e in errors] == ["'bogus' is not an option of the 'compare' block."]
 
 
 def test_line_numbers_follow_document_order_and_skip_fenced_code():
-    text = "Intro\n\n```\n/// compare | in code\n```\n\n" + GOOD + "\n" + GOOD.replace(
-        "start", "x"
-    ).replace("after_alt: After", "after_alt: After\nstart: 101")
+    text = (
+        "Intro\n\n```\n/// compare | in code\n```\n\n"
+        + GOOD
+        + "\n"
+        + GOOD.replace("start", "x").replace("after_alt: After", "after_alt: After\nstart: 101")
+    )
     _, blocks = convert(text)
     assert [b["data-kp-line"] for b in blocks] == ["7", "14"]
     assert blocks[1]["data-kp-errors"][0]["line"] == 19

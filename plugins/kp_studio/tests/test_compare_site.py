@@ -72,8 +72,10 @@ def test_no_inline_style_or_script_in_component_output(valid_site: Path):
     html = soup(valid_site / POST)
     assert not html.find_all(style=True)
     assert not html.find_all("style")
-    assert all(script.get("src") or script.get("type") == "application/ld+json"
-               for script in html.find_all("script"))
+    assert all(
+        script.get("src") or script.get("type") == "application/ld+json"
+        for script in html.find_all("script")
+    )
     assert "kp-block" not in (valid_site / POST).read_text(), "a placeholder was left"
 
 
@@ -99,8 +101,10 @@ def test_every_author_value_is_escaped(hostile_site: Path):
     html = soup(page)
     raw = page.read_text()
     assert not html.select("main script, main svg, .prose b, figure img[onerror]")
-    assert not any(el.has_attr("onerror") or el.has_attr("onfocus") or el.has_attr("onload")
-                   for el in html.find_all(True))
+    assert not any(
+        el.has_attr("onerror") or el.has_attr("onfocus") or el.has_attr("onload")
+        for el in html.find_all(True)
+    )
     figure = html.select_one("figure.kp-compare")
     caption = figure.figcaption.get_text().replace("\u201c", '"').replace("\u201d", '"')
     assert '<script>alert("caption")</script> & "quotes"' in caption, "shown as text"
