@@ -25,7 +25,7 @@ DEFAULT_DATE_FORMAT = "%B %-d, %Y"
 
 ARTICLE_PATHS = ["blog"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images", "extra"]
+STATIC_PATHS = ["images", "video", "extra"]
 EXTRA_PATH_METADATA = {
     "extra/favicon.ico": {"path": "favicon.ico"},
 }
@@ -96,6 +96,7 @@ AUTHOR_FEED_RSS = None
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "kp_assets",
+    "kp_studio",  # author blocks (compare, consultation, video)
     # What readers get on every post (issue #5), one concern per plugin:
     "kp_images",  # responsive AVIF/WebP/JPEG derivatives, cached in cache/kp_images
     "kp_seo",  # title, description, canonical, Open Graph, JSON-LD, robots.txt

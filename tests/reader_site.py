@@ -16,6 +16,7 @@ IMAGES = {
     "images/blog/flagship-hero.jpg": (2400, 1600),
     "images/blog/before.jpg": (1800, 1200),
     "images/blog/after.jpg": (1800, 1200),
+    "images/video/poster.jpg": (1280, 720),
 }
 
 
