@@ -221,3 +221,14 @@ def test_search_page_and_bundle_are_self_hosted(reader_site):
     article = soup(reader_site / FLAGSHIP).find("article")
     assert article.has_attr("data-pagefind-body")
     assert article.find("section", class_="share").has_attr("data-pagefind-ignore")
+
+
+def test_comparison_images_of_the_real_flagship_go_through_the_pipeline(site):
+    from conftest import FLAGSHIP as REAL_FLAGSHIP
+
+    figures = soup(site / REAL_FLAGSHIP).select("figure.kp-compare")
+    assert figures
+    for img in (img for figure in figures for img in figure.select("img.kp-compare__img")):
+        picture = img.find_parent("picture")
+        assert [s["type"] for s in picture.find_all("source")] == ["image/avif", "image/webp"]
+        assert img["src"].startswith("/images/r/") and "360w" in img["srcset"]

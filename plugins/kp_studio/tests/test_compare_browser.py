@@ -158,7 +158,7 @@ def test_without_javascript_both_images_show_labelled(browser, valid_server, wid
     page.goto(valid_server + POST)
     figure = page.locator("figure.kp-compare").first
     figure.scroll_into_view_if_needed()
-    images = figure.locator(".kp-compare__pane > img.kp-compare__img")
+    images = figure.locator(".kp-compare__pane picture > img.kp-compare__img")
     page.wait_for_function(
         "() => [...document.querySelectorAll('.kp-compare__img')].every(i => i.complete)"
     )

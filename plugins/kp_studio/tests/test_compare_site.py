@@ -15,7 +15,7 @@ def test_comparison_is_a_figure_with_caption_sizes_and_a_named_range(valid_site:
     assert len(figures) == 2
     first, second = figures
     assert first.figcaption.get_text(" ", strip=True).startswith("The first comparison")
-    before, after = first.select(".kp-compare__pane > img.kp-compare__img")
+    before, after = first.select(".kp-compare__pane picture > img.kp-compare__img")
     with Image.open(DATA / "valid/content/images/before.jpg") as image:
         size = image.size
     # Both images share the before image's box: explicit, identical width/height.
@@ -30,7 +30,7 @@ def test_comparison_is_a_figure_with_caption_sizes_and_a_named_range(valid_site:
     assert (slider["min"], slider["max"], slider["value"]) == ("0", "100", "30")
     assert slider["aria-label"] == "Reveal the AI edit: percent of Original shown"
     # The square after image of the second comparison is fitted into the before's box.
-    square = second.select(".kp-compare__pane > img.kp-compare__img")[1]
+    square = second.select(".kp-compare__pane picture > img.kp-compare__img")[1]
     assert (int(square["width"]), int(square["height"])) == size
     assert [s.get_text() for s in second.select(".kp-compare__label")] == ["Before", "After"]
 
@@ -109,7 +109,7 @@ def test_every_author_value_is_escaped(hostile_site: Path):
     caption = figure.figcaption.get_text().replace("\u201c", '"').replace("\u201d", '"')
     assert '<script>alert("caption")</script> & "quotes"' in caption, "shown as text"
     assert "{{ 7*7 }}" in figure.figcaption.get_text(), "author text is not a template"
-    before, after = figure.select(".kp-compare__pane > img.kp-compare__img")
+    before, after = figure.select(".kp-compare__pane picture > img.kp-compare__img")
     assert before["alt"] == '" onerror="alert(1)" <img src=x>'
     assert after["alt"] == "</figure><script>alert('alt')</script>"
     labels = [s.get_text() for s in figure.select(".kp-compare__label")]
