@@ -121,6 +121,10 @@ class BrowserChecker:
             return True  # data:, blob:, about: never leave the machine
         return (parts.scheme, parts.netloc) == (own.scheme, own.netloc)
 
+    def short(self, url: str) -> str:
+        """The site's own URLs as paths, so the report does not change with the port."""
+        return url[len(self.origin) :] if url.startswith(self.origin + "/") else url
+
     def run(self, pages: list[str]) -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -156,11 +160,11 @@ class BrowserChecker:
             failure = request.failure or ""
             if request.url in third_party or failure == "csp":
                 return  # reported by the third-party and csp checks
-            report.add(page, "requests", request.url, f"failed: {failure}")
+            report.add(page, "requests", self.short(request.url), f"failed: {failure}")
 
         def on_response(response):
             if response.status >= 400:
-                report.add(page, "requests", response.url, f"HTTP {response.status}")
+                report.add(page, "requests", self.short(response.url), f"HTTP {response.status}")
 
         def on_console(message):
             if message.type != "error":
@@ -168,7 +172,8 @@ class BrowserChecker:
             if any(marker in message.text for marker in CONSOLE_REPORTED_ELSEWHERE):
                 return
             location = message.location or {}
-            where = f"{location.get('url', '')}:{location.get('lineNumber', '')}"
+            # Playwright counts lines from 0; editors and the validator count from 1.
+            where = f"{self.short(location.get('url', ''))}:{location.get('lineNumber', -1) + 1}"
             report.add(page, "console", where, f"console error: {message.text}")
 
         def on_page_error(error):
