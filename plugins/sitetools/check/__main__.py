@@ -11,12 +11,17 @@ from pathlib import Path
 from . import run_checks
 
 
-def load_studio_settings(settings_file: str | None) -> dict | None:
+def load_settings(settings_file: str | None) -> tuple[dict | None, str | None]:
+    """The STUDIO dict and the absolute SITEURL (if any) from a Pelican settings file."""
     if not settings_file:
-        return None
+        return None, None
     from pelican.settings import read_settings
 
-    return read_settings(settings_file).get("STUDIO")
+    settings = read_settings(settings_file)
+    site_url = settings.get("SITEURL") or ""
+    return settings.get("STUDIO"), site_url if site_url.startswith(
+        ("http://", "https://")
+    ) else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,20 +45,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--settings",
         metavar="FILE",
-        help="Pelican settings file whose STUDIO dict shapes the CSP (e.g. publishconf.py)",
+        help="Pelican settings file (e.g. publishconf.py): its STUDIO dict shapes the CSP and an "
+        "absolute SITEURL is taken as --site-url",
     )
     parser.add_argument(
         "--site-url",
         metavar="URL",
-        help="production origin, when the build writes absolute URLs (publish)",
+        help="production origin, when the build writes absolute URLs (overrides SITEURL)",
     )
     args = parser.parse_args(argv)
+    studio_settings, settings_site_url = load_settings(args.settings)
     report = run_checks(
         args.output_dir,
         args.pages,
         args.screenshots,
-        studio_settings=load_studio_settings(args.settings),
-        site_url=args.site_url,
+        studio_settings=studio_settings,
+        site_url=args.site_url or settings_site_url,
     )
     text = report.render()
     Path(args.screenshots).mkdir(parents=True, exist_ok=True)

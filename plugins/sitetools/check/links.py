@@ -53,7 +53,10 @@ def srcset_urls(value: str) -> list[str]:
 
 
 def _snippet(tag) -> str:
-    attrs = " ".join(f'{name}="{value}"' for name, value in tag.attrs.items() if value)
+    def text(value):  # bs4 gives multi-valued attributes (rel, class) as lists
+        return " ".join(value) if isinstance(value, list) else value
+
+    attrs = " ".join(f'{name}="{text(value)}"' for name, value in tag.attrs.items() if value)
     return f"<{tag.name} {attrs}>"
 
 
