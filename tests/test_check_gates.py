@@ -12,10 +12,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from PIL import Image
 from sitetools.check import CHECKS, run_checks
 from sitetools.check.__main__ import main
-from sitetools.check.links import srcset_urls
+from sitetools.check.links import LinkWalker, srcset_urls
 from sitetools.check.pages import discover_pages, normalise_page
 from sitetools.check.report import Report
 from sitetools.check.server import SiteServer
@@ -188,6 +189,19 @@ def test_pages_are_named_by_url_path(clean_site):
     assert discover_pages(clean_site) == ["/", "/404.html", "/about/"]
     assert normalise_page("blog/x") == "/blog/x/"
     assert normalise_page("/404.html") == "/404.html"
+
+
+def test_links_treat_the_production_origin_as_the_site(clean_site):
+    with SiteServer(clean_site) as server:
+        walker = LinkWalker(server.url, SITE_URL)
+        assert walker.local_url(f"{SITE_URL}/about/?x=1") == f"{server.url}/about/?x=1"
+        assert walker.local_url("https://other.example/about/") is None
+        report = Report(pages=["/"])
+        walker.check_page("/", report)  # its canonical link is absolute, on SITE_URL
+        assert report.ok, report.render()
+        gone = BeautifulSoup(f'<a href="{SITE_URL}/gone/">x</a>', "html.parser").a
+        walker.check_url("/", gone, "href", gone["href"], f"{server.url}/", report)
+        assert f"href {SITE_URL}/gone/ answers 404" in report.render()
 
 
 def test_srcset_urls():
