@@ -42,7 +42,9 @@ def location(source_path: str | os.PathLike | None, line: int | None = None) -> 
     return f"{path}:{line}" if line else path
 
 
-def report(source_path: str | os.PathLike | None, line: int | None, problem: str, fix: str) -> None:
+def report(
+    source_path: str | os.PathLike | None, line: int | None, problem: str, fix: str
+) -> None:
     """Log one author error; the build goes on so that every error is reported."""
     logger.error("%s: %s\n    How to fix: %s", location(source_path, line), problem, fix)
 
