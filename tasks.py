@@ -27,12 +27,14 @@ PUBLISH_OUTPUT = ROOT / "output-publish"
 CHECK_OUTPUT = ROOT / "output-check"
 
 
-def _build(settings: str, output: Path = OUTPUT, verbose: bool = False) -> None:
+def _build(
+    settings: str, output: Path = OUTPUT, verbose: bool = False, gates: bool = False
+) -> None:
     from sitetools.build import build as run_build
     from sitetools.build import report
     from sitetools.production import production_steps
 
-    steps = production_steps() if settings == PUBLISH_SETTINGS else ()
+    steps = production_steps(settings, gates=gates) if settings == PUBLISH_SETTINGS else ()
     status = report(run_build(settings, output, verbose=verbose, after_build=steps))
     if status:
         raise Exit(code=status)
@@ -184,7 +186,8 @@ def deploy(c, target=None, dry_run=False):
     """
     from sitetools.deploy import main as deploy_main
 
-    _build(PUBLISH_SETTINGS)
+    # The gates run on the staged build; output/ is replaced only if they all pass.
+    _build(PUBLISH_SETTINGS, gates=True)
     argv = ["--settings", PUBLISH_SETTINGS, str(OUTPUT)]
     if target:
         argv += ["--target", target]
