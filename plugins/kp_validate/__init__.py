@@ -19,7 +19,16 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import duplicates, frontmatter, hero, links, pelican_log, settings_schema, static_links
+from . import (
+    duplicates,
+    frontmatter,
+    hero,
+    links,
+    pelican_log,
+    settings_schema,
+    static_links,
+    targets,
+)
 from .settings_schema import safe_url
 from .state import reset
 
@@ -33,8 +42,9 @@ def start(pelican) -> None:
 
 
 def check_everything_read(generators) -> None:
-    duplicates.check_output_paths(generators)
-    links.check_all(generators)
+    outputs = targets.collect(generators)
+    duplicates.check_output_paths(generators, outputs)
+    links.check_all(generators, outputs)
 
 
 def register():

@@ -17,10 +17,10 @@ from pelican.contents import Static
 
 from . import source as sources
 from .state import STATE, report_once
-from .targets import CONTENT_LISTS, all_content
+from .targets import CONTENT_LISTS, Outputs, all_content
 
 
-def check_output_paths(generators) -> None:
+def check_output_paths(generators, outputs: Outputs) -> None:
     by_output: dict[str, list] = defaultdict(list)
     everything = list(all_content(generators))
     for generator in generators:
@@ -29,6 +29,10 @@ def check_output_paths(generators) -> None:
         if item.save_as:
             by_output[os.path.normpath(item.save_as)].append(item)
     for save_as, items in by_output.items():
+        generated = outputs.generated.get(save_as.replace(os.sep, "/"))
+        if generated:
+            _clash_with_theme_page(generators, save_as, generated, items)
+            continue
         if len(items) < 2:
             continue
         paths = [item.source_path for item in items]
@@ -49,6 +53,20 @@ def check_output_paths(generators) -> None:
             )
         STATE.duplicate_paths.update(os.path.abspath(path) for path in paths)
         _drop(generators, items[1:])
+
+
+def _clash_with_theme_page(generators, save_as: str, generated: str, items: list) -> None:
+    for item in items:
+        source = sources.load(item.source_path) if not isinstance(item, Static) else None
+        report_once(
+            item.source_path,
+            "duplicate",
+            save_as,
+            source.meta_line("slug", "save_as", "title") if source else None,
+            f"This file would be published as {save_as}, where the site writes {generated}.",
+            'give it a different "Slug:" (the last part of its web address).',
+        )
+    _drop(generators, items)
 
 
 def _drop(generators, items) -> None:

@@ -45,10 +45,10 @@ DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
 PELICAN_PLACEHOLDERS = ("{filename}", "{static}", "{attach}", "{index}", "{tag}", "{category}")
 
 
-def check_all(generators) -> None:
+def check_all(generators, outputs: Outputs | None = None) -> None:
     if not generators:
         return
-    outputs = collect(generators)
+    outputs = outputs or collect(generators)
     siteurl = generators[0].settings.get("SITEURL", "")
     for content in all_content(generators):
         try:

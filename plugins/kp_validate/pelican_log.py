@@ -185,16 +185,17 @@ def _shared_slug(record: logging.LogRecord) -> bool:
     count = int(record.args[0])
     paths = [str(path) for path in record.args[-count:]]
     STATE.duplicate_paths.update(os.path.abspath(path) for path in paths)
-    first, others = paths[0], paths[1:]
-    report_once(
-        first,
-        "duplicate",
-        "|".join(sorted(paths)),
-        _meta_line(first, "slug", "title"),
-        f"This file and {', '.join(sources.display(p) for p in others)} get the same "
-        "slug (web address), so one would hide the other.",
-        'give each a different "Slug:" (or a different title).',
-    )
+    for path in paths:
+        others = ", ".join(sources.display(other) for other in paths if other != path)
+        report_once(
+            path,
+            "duplicate",
+            "|".join(sorted(paths)),
+            _meta_line(path, "slug", "title"),
+            f"This file and {others} get the same slug (the last part of the web address), "
+            "so one would hide the other.",
+            'give each a different "Slug:" (or a different title).',
+        )
     return False
 
 

@@ -59,12 +59,17 @@ class Outputs:
     def __init__(self) -> None:
         self.files: set[str] = set()
         self.prefixes: set[str] = set()  # e.g. per-category feeds: "feeds/"
+        # Pages the theme generates (blog index, tag pages...): what each one is.
+        self.generated: dict[str, str] = {}
 
-    def add(self, save_as: str | None) -> None:
+    def add(self, save_as: str | None, generated_by: str | None = None) -> None:
         if save_as and save_as.endswith("*"):
             self.prefixes.add(save_as[:-1].lstrip("/"))
         elif save_as:
-            self.files.add(posixpath.normpath(save_as.replace(os.sep, "/")).lstrip("/"))
+            normal = posixpath.normpath(save_as.replace(os.sep, "/")).lstrip("/")
+            self.files.add(normal)
+            if generated_by:
+                self.generated.setdefault(normal, generated_by)
 
     def has(self, url_path: str) -> bool:
         """Whether ``/some/path`` (URL path, site-relative) is served by the build."""
@@ -83,12 +88,13 @@ def _paginated(outputs: Outputs, settings, save_as: str, url: str, items: list, 
     per_page = None
     if name in settings.get("PAGINATED_TEMPLATES", {}):
         per_page = settings["PAGINATED_TEMPLATES"][name] or settings.get("DEFAULT_PAGINATION")
-    outputs.add(save_as)
+    what = f"the {name} page"
+    outputs.add(save_as, what)
     if not per_page or not items:
         return
     paginator = Paginator(save_as, url, items, settings, per_page)
     for number in paginator.page_range:
-        outputs.add(paginator.page(number).save_as)
+        outputs.add(paginator.page(number).save_as, what)
 
 
 def collect(generators) -> Outputs:
