@@ -26,8 +26,10 @@ HOST, PORT = "127.0.0.1", 8000
 def _build(settings: str, output: Path = OUTPUT, verbose: bool = False) -> None:
     from sitetools.build import build as run_build
     from sitetools.build import report
+    from sitetools.production import production_steps
 
-    status = report(run_build(settings, output, verbose=verbose))
+    steps = production_steps() if settings == PUBLISH_SETTINGS else ()
+    status = report(run_build(settings, output, verbose=verbose, after_build=steps))
     if status:
         raise Exit(code=status)
 
@@ -49,7 +51,8 @@ def build(c, prod=False, verbose=False):
 
 @task
 def preview(c):
-    """Build the site with the production settings (publishconf.py) into output/."""
+    """Build the site with the production settings (publishconf.py) into output/: fingerprinted,
+    minified and precompressed, with its _headers file, exactly as it will be deployed."""
     _build(PUBLISH_SETTINGS)
 
 
@@ -75,6 +78,10 @@ def livereload(c, port=PORT):
 @task(help={"title": "The post's title.", "category": "Its category (default: Journal)."})
 def new_post(c, title, category="Journal"):
     """Start a new post: writes content/blog/<slug>.md with full front matter, dated now."""
+    if title.startswith("-"):
+        # invoke passes `invoke new-post --help` to us as the title: answer it, write nothing.
+        print(f'Usage: invoke new-post "Title" [--category NAME]\n\n{new_post.__doc__}')
+        return
     from pelican.settings import DEFAULT_CONFIG
     from pelican.utils import slugify
 
@@ -118,5 +125,32 @@ def clean(c):
 
 @task(help={"args": "Extra arguments for pytest, e.g. -k compare."})
 def test(c, args=""):
-    """Run the whole test suite (unit, site, browser and server tests) with pytest."""
-    c.run(f"{sys.executable} -m pytest {args}", pty=False)
+    """Run the whole test suite: ruff (lint and format), then pytest (unit, site, browser and
+    server tests)."""
+    c.run(f"{sys.executable} -m ruff check .")
+    c.run(f"{sys.executable} -m ruff format --check .")
+    c.run(f"{sys.executable} -m pytest {args}")
+
+
+@task(
+    help={
+        "target": "rsync, gh-pages or local (default: DEPLOY['target'] or KP_DEPLOY_TARGET).",
+        "dry_run": "List what would change and change nothing.",
+    }
+)
+def deploy(c, target=None, dry_run=False):
+    """Build with publishconf.py, run the quality checks, and ship output/ to the target.
+
+    Nothing is shipped if the build or any check fails. See the README for the targets.
+    """
+    from sitetools.deploy import main as deploy_main
+
+    _build(PUBLISH_SETTINGS)
+    argv = ["--settings", PUBLISH_SETTINGS, str(OUTPUT)]
+    if target:
+        argv += ["--target", target]
+    if dry_run:
+        argv.append("--dry-run")
+    status = deploy_main(argv)
+    if status:
+        raise Exit(code=status)
