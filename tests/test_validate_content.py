@@ -45,6 +45,11 @@ SCENARIOS = {
         3,
         "looks like a list",
     ),
+    "tag without letters": (
+        {"blog/x.md": post(f"{FRONT}\nTags: wardrobe, <!-->")},
+        4,
+        "The tag '<!-->' has no letters or digits",
+    ),
     "category given twice": (
         {"blog/x.md": post(f"{FRONT}\nTags: a\nCategory: Tips")},
         5,

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import os
 
-from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED
-from pelican.utils import get_date
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, ensure_metadata_list
+from pelican.utils import get_date, slugify
 
 from . import source as sources
 from .state import STATE, report_once
@@ -79,6 +79,7 @@ def check_file(path: str, kind: str, settings: dict) -> None:
     _check_title(source, kind)
     _check_dates(source, kind, settings)
     _check_category(source)
+    _check_slugs(source, settings)
     _check_duplicates(source)
     _check_status(source)
     _check_body(source, kind)
@@ -163,6 +164,43 @@ def _check_category(source: sources.Source) -> None:
             'keep one category (for example "Category: Headshots") and put the other '
             'words in "Tags:", separated by commas.',
         )
+
+
+TAXONOMIES = {"category": "Category", "tags": "Tag", "author": "Author", "authors": "Author"}
+
+
+def _check_slugs(source: sources.Source, settings: dict) -> None:
+    """A category, tag or author needs letters or digits to get a web address."""
+    for key, kind in TAXONOMIES.items():
+        entry = source.first(key)
+        if entry is None:
+            continue
+        names = [entry.value.strip()] if key in ("category", "author") else None
+        for name in names or ensure_metadata_list(entry.value):
+            if not name or _slug(name, kind, settings):
+                continue
+            STATE.slugless_names.add(name)
+            report_once(
+                source.path,
+                "slugless",
+                name,
+                entry.line,
+                f"The {kind.lower()} {name!r} has no letters or digits, so it cannot get a "
+                "web address.",
+                f"name the {kind.lower()} with words, e.g. Headshots.",
+            )
+
+
+def _slug(name: str, kind: str, settings: dict) -> str:
+    regex_subs = settings.get(
+        f"{kind.upper()}_REGEX_SUBSTITUTIONS", settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+    )
+    return slugify(
+        name,
+        regex_subs=regex_subs,
+        preserve_case=settings.get("SLUGIFY_PRESERVE_CASE", False),
+        use_unicode=settings.get("SLUGIFY_USE_UNICODE", False),
+    )
 
 
 def _check_duplicates(source: sources.Source) -> None:

@@ -26,7 +26,13 @@ from pelican.contents import Content
 from . import source as sources
 from .state import STATE, report_once, was_reported
 
-PELICAN_LOGGERS = ("pelican.generators", "pelican.contents", "pelican.readers", "pelican.utils")
+PELICAN_LOGGERS = (
+    "pelican.generators",
+    "pelican.contents",
+    "pelican.readers",
+    "pelican.utils",
+    "pelican.urlwrappers",
+)
 
 
 def _content_path(relative_or_absolute: str) -> str:
@@ -199,6 +205,11 @@ def _shared_slug(record: logging.LogRecord) -> bool:
     return False
 
 
+def _no_slug(record: logging.LogRecord) -> bool:
+    # Reported with file and line by frontmatter; anything else keeps Pelican's words.
+    return str(record.args[1]) not in STATE.slugless_names
+
+
 HANDLERS = [
     ("Could not process %s", _could_not_process),
     ("Skipping %s: ", _skipping),
@@ -208,6 +219,7 @@ HANDLERS = [
     ("Unable to find '%s'", _unable_to_find),
     ("{filename} used for linking to static", _filename_for_static),
     ('There are %s items "%s" with lang', _shared_slug),
+    ("Unable to generate valid slug for", _no_slug),
     ("There are %s original (not translated) items", _shared_slug),
 ]
 

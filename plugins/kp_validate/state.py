@@ -23,6 +23,8 @@ class BuildState:
     failed_files: set[str] = field(default_factory=set)
     # Source files already reported as sharing a slug or an output path.
     duplicate_paths: set[str] = field(default_factory=set)
+    # Category, tag and author names already reported as giving no slug.
+    slugless_names: set[str] = field(default_factory=set)
 
 
 STATE = BuildState()
