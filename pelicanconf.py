@@ -90,7 +90,8 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["kp_assets", "kp_validate"]
+# kp_validate last: it checks what the other plugins produced (rendered blocks).
+PLUGINS = ["kp_assets", "kp_studio", "kp_validate"]
 
 # Jinja: escape everything an author writes unless a template says otherwise.
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
