@@ -2,7 +2,8 @@
 
 One site is built with a post per hostile string, that string in every field a template
 shows (title, summary, tags, category, author, lead image alt, page title and summary,
-and the studio's own texts in the settings). Then:
+the call to action's Cta_* overrides, the comparison's caption, alts and labels, the
+inline consultation block, and the studio's own texts in the settings). Then:
 
 * every page is parsed: no inline script, no ``on...=`` attribute, no ``javascript:``
   URL, no injected ``<img src=x>``, and the hostile text is still there, as text;
@@ -58,8 +59,27 @@ def hostile_post(number: int, value: str) -> str:
         f"Summary: {value}\n"
         "Image: images/blog/portrait.jpg\n"
         f"Image_alt: {value}\n"
+        f"Cta_headline: {value}\n"
+        f"Cta_text: {value}\n"
+        f"Cta_label: {value}\n"
         "\n"
         "An ordinary paragraph written by an ordinary author.\n"
+        "\n"
+        # JSON strings are YAML strings: the block bodies get the exact hostile text.
+        f"/// compare | Caption {value}\n"
+        "before: images/blog/portrait.jpg\n"
+        f"before_alt: {json.dumps(value)}\n"
+        "after: images/blog/portrait-edited.jpg\n"
+        f"after_alt: {json.dumps('After ' + value)}\n"
+        f"labels: [{json.dumps('Before ' + value)}, {json.dumps('After ' + value)}]\n"
+        "diff: false\n"
+        "///\n"
+        "\n"
+        "/// consultation\n"
+        f"headline: {json.dumps('Inline ' + value)}\n"
+        f"text: {json.dumps(value)}\n"
+        f"label: {json.dumps(value)}\n"
+        "///\n"
     )
 
 
@@ -87,6 +107,11 @@ def hostile_site(tmp_path_factory):
     result = build_site(tmp_path, files, STUDIO=hostile_studio(), SITENAME=HOSTILE[1])
     assert result.ok, "hostile text must be escaped, not refused:\n" + "\n".join(result.problems)
     return result.output
+
+
+def plain(text: str) -> str:
+    """Undo typography: curly quotes and no-break spaces back to plain ones."""
+    return text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\xa0": " "}))
 
 
 def pages(root):
@@ -131,6 +156,19 @@ def test_hostile_values_are_shown_as_text(hostile_site, number):
     assert soup.select_one(".post__meta a").get_text() == f"Evil {value}"
     # Titles are text (tags stripped from Pelican's HTML title), so nothing to run.
     assert soup.find("h1").get_text().replace("\xa0", " ").startswith(f"Post {number}")
+    # The studio blocks and the call to action (kp_studio).
+    figure = soup.select_one("figure.kp-compare")
+    assert figure.figcaption.get_text(" ", strip=True).replace("\xa0", " ").startswith("Caption")
+    before, after = figure.select("img.kp-compare__img")
+    assert (before["alt"], after["alt"]) == (value, f"After {value}")
+    # Labels get typography (curly quotes), like every piece of author prose.
+    labels = [plain(label.get_text()) for label in figure.select(".kp-compare__label")]
+    assert labels == [f"Before {value}", f"After {value}"]
+    inline = soup.select_one(".cta--inline")
+    assert inline.select_one(".cta__headline").get_text().replace("\xa0", " ").startswith("Inline")
+    assert inline.select_one(".cta__text").get_text(strip=True) != ""
+    closing = soup.select_one("section.cta")
+    assert closing is not None and closing.select_one(".cta__headline").get_text(strip=True)
     # Nowhere in the file, not even in a <title> or JSON-LD, does the raw string appear.
     assert value not in page.read_text(encoding="utf-8")
 

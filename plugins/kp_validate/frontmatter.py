@@ -177,7 +177,7 @@ def _check_slugs(source: sources.Source, settings: dict) -> None:
             continue
         names = [entry.value.strip()] if key in ("category", "author") else None
         for name in names or ensure_metadata_list(entry.value):
-            if not name or _slug(name, kind, settings):
+            if not name or _slug(name, kind, settings).strip("-_"):
                 continue
             STATE.slugless_names.add(name)
             report_once(

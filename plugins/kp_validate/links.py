@@ -49,7 +49,12 @@ def check_all(generators, outputs: Outputs | None = None) -> None:
     if not generators:
         return
     outputs = outputs or collect(generators)
-    siteurl = generators[0].settings.get("SITEURL", "")
+    settings = generators[0].settings
+    siteurl = settings.get("SITEURL", "")
+    # Links the theme takes from the settings (the consultation URL in a call to action)
+    # are the site's, not the author's: the site-wide link check covers them.
+    outputs.trusted |= set(settings_links(settings.get("STUDIO")))
+    outputs.trusted |= {item[1] for item in settings.get("MENU_ITEMS", ()) if len(item) == 2}
     for content in all_content(generators):
         try:
             rendered = content.content  # Pelican resolves {filename} links here
@@ -189,6 +194,8 @@ class ContentCheck:
         self.check_target(element, url, parts.path)
 
     def check_target(self, element, url: str, url_path: str) -> None:
+        if url in self.outputs.trusted or url_path in self.outputs.trusted:
+            return
         is_media = element.name in MEDIA_TAGS
         if not url_path.startswith("/"):
             source_dir = os.path.relpath(os.path.dirname(self.path), STATE.content_root)
@@ -242,3 +249,14 @@ def _escapes(url_path: str, page_url: str) -> bool:
 def _folder(page_url: str) -> str:
     """The folder a browser resolves relative links against."""
     return page_url if page_url.endswith("/") else posixpath.dirname(page_url)
+
+
+def settings_links(value) -> list[str]:
+    """Every site path (``/...``) anywhere in a settings structure."""
+    if isinstance(value, str):
+        return [value] if value.startswith("/") and not value.startswith("//") else []
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [link for item in value for link in settings_links(item)]
+    return []

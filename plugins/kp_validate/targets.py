@@ -6,7 +6,8 @@ the build writes something there. When every generator has read its content
 statuses, so a link to a draft is caught by the draft check, not here), static files, the
 theme's static folder, direct templates, tag/category/author pages with their
 pagination, feeds, and ``KP_VALIDATE_EXTRA_OUTPUTS`` for files other plugins write
-(a sitemap, a search index).
+(a sitemap, a search index). A file a plugin has already written into the output folder
+(the comparison overlays) counts too.
 """
 
 from __future__ import annotations
@@ -56,11 +57,16 @@ def all_content(generators) -> list:
 
 
 class Outputs:
-    def __init__(self) -> None:
+    def __init__(self, output_path: str = "") -> None:
+        # Plugins may already have written files (the comparison overlays); the build
+        # driver builds into a fresh folder, so whatever is there belongs to this build.
+        self.output_path = output_path
         self.files: set[str] = set()
         self.prefixes: set[str] = set()  # e.g. per-category feeds: "feeds/"
         # Pages the theme generates (blog index, tag pages...): what each one is.
         self.generated: dict[str, str] = {}
+        # Site paths that come from the settings, not from authors (see links.py).
+        self.trusted: set[str] = set()
 
     def add(self, save_as: str | None, generated_by: str | None = None) -> None:
         if save_as and save_as.endswith("*"):
@@ -81,7 +87,14 @@ class Outputs:
             or f"{path}/index.html" in self.files
             or f"{path}.html" in self.files
             or any(path.startswith(prefix) for prefix in self.prefixes if prefix)
+            or self._already_written(path)
         )
+
+    def _already_written(self, path: str) -> bool:
+        if not self.output_path or path.startswith(("../", "/")):
+            return False
+        written = os.path.join(self.output_path, path)
+        return os.path.isfile(written) or os.path.isfile(os.path.join(written, "index.html"))
 
 
 def _paginated(outputs: Outputs, settings, save_as: str, url: str, items: list, name: str):
@@ -99,7 +112,7 @@ def _paginated(outputs: Outputs, settings, save_as: str, url: str, items: list, 
 
 def collect(generators) -> Outputs:
     settings = generators[0].settings
-    outputs = Outputs()
+    outputs = Outputs(settings.get("OUTPUT_PATH", ""))
     articles: list = []
     for generator in generators:
         articles += getattr(generator, "articles", None) or []
