@@ -23,12 +23,18 @@ OUTPUT = ROOT / "output"
 HOST, PORT = "127.0.0.1", 8000
 
 
-def _build(settings: str, output: Path = OUTPUT, verbose: bool = False) -> None:
+PUBLISH_OUTPUT = ROOT / "output-publish"
+CHECK_OUTPUT = ROOT / "output-check"
+
+
+def _build(
+    settings: str, output: Path = OUTPUT, verbose: bool = False, gates: bool = False
+) -> None:
     from sitetools.build import build as run_build
     from sitetools.build import report
     from sitetools.production import production_steps
 
-    steps = production_steps() if settings == PUBLISH_SETTINGS else ()
+    steps = production_steps(settings, gates=gates) if settings == PUBLISH_SETTINGS else ()
     status = report(run_build(settings, output, verbose=verbose, after_build=steps))
     if status:
         raise Exit(code=status)
@@ -123,13 +129,48 @@ def clean(c):
             print(f"Deleted {target.relative_to(ROOT)}/")
 
 
-@task(help={"args": "Extra arguments for pytest, e.g. -k compare."})
-def test(c, args=""):
-    """Run the whole test suite: ruff (lint and format), then pytest (unit, site, browser and
-    server tests)."""
+@task(
+    help={
+        "args": "Extra arguments for pytest, e.g. -k compare.",
+        "gates": "Also run the quality gates on the real site (invoke check); on by default.",
+    }
+)
+def test(c, args="", gates=True):
+    """Run the whole test suite: ruff (lint and format), pytest (unit, site, browser and server
+    tests), then the quality gates on the real site (invoke check)."""
     c.run(f"{sys.executable} -m ruff check .")
     c.run(f"{sys.executable} -m ruff format --check .")
     c.run(f"{sys.executable} -m pytest {args}")
+    if gates:
+        check(c)
+
+
+@task(
+    iterable=["page"],
+    help={"page": "Check only this page, by URL path, e.g. /blog/my-post/ (repeatable)."},
+)
+def check(c, page=None):
+    """Build the site with the development and the publish settings, then run the quality gates
+    on every page of both: HTML validity, links and anchors, headless Chromium (console errors,
+    failed or third-party requests, CSP violations), and axe-core at 1280 and 320 px.
+    Screenshots and reports go to output-check/. Any finding fails."""
+    from sitetools.check import run_checks
+    from sitetools.check.__main__ import load_settings
+
+    _build(DEV_SETTINGS)
+    _build(PUBLISH_SETTINGS, output=PUBLISH_OUTPUT)
+    passed = failed = 0
+    for settings, output in [(DEV_SETTINGS, OUTPUT), (PUBLISH_SETTINGS, PUBLISH_OUTPUT)]:
+        studio, site_url = load_settings(settings)
+        shots = CHECK_OUTPUT / Path(settings).stem
+        report = run_checks(output, page or None, shots, studio_settings=studio, site_url=site_url)
+        text = report.render()
+        (shots / "report.txt").write_text(text + "\n", encoding="utf-8")
+        print(f"\n== {settings}: {output.relative_to(ROOT)}/\n{text}")
+        passed, failed = passed + report.passed, failed + report.failed
+    print(f"\nAll gates, both builds:\n{passed} passed, {failed} failed")
+    if failed:
+        raise Exit(code=1)
 
 
 @task(
@@ -145,7 +186,8 @@ def deploy(c, target=None, dry_run=False):
     """
     from sitetools.deploy import main as deploy_main
 
-    _build(PUBLISH_SETTINGS)
+    # The gates run on the staged build; output/ is replaced only if they all pass.
+    _build(PUBLISH_SETTINGS, gates=True)
     argv = ["--settings", PUBLISH_SETTINGS, str(OUTPUT)]
     if target:
         argv += ["--target", target]

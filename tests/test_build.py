@@ -144,3 +144,28 @@ def test_new_post_writes_full_front_matter(tmp_path: Path):
         assert key in front
     again = invoke("new-post", "What to bring: a checklist", cwd=project)
     assert again.returncode != 0 and "already exists" in again.stderr
+
+
+def test_a_failing_after_build_step_publishes_nothing(tmp_path: Path):
+    """The production steps (and the gates before a deploy) run on the staged build."""
+    content = small_content(tmp_path)
+    output = tmp_path / "output"
+    build_site("pelicanconf.py", output, PATH=str(content))
+    before = tree_digest(output)
+    staged = []
+
+    def failing_gate(folder: Path) -> list[str]:
+        staged.append(folder)
+        return ["quality gate: /blog/first/ [a11y] img: missing alt"]
+
+    result = build(
+        ROOT / "pelicanconf.py",
+        output,
+        overrides={"PATH": str(content)},
+        after_build=[failing_gate],
+    )
+
+    assert result.problems == ["quality gate: /blog/first/ [a11y] img: missing alt"]
+    assert staged and staged[0] != output, "the step must see the staged build, not output/"
+    assert not staged[0].exists(), "the rejected build was left behind"
+    assert tree_digest(output) == before

@@ -3,7 +3,7 @@
 ``deploy(output_dir, target, dry_run=False) -> Summary`` (or ``python -m sitetools.deploy``).
 Targets are configured in publishconf.py as ``DEPLOY = {"target": "rsync", "rsync": {...}}``
 and/or by ``KP_DEPLOY_*`` environment variables (which win); see :data:`TARGETS` and
-deploy/README.md.
+the project README ("Deploying").
 
 Every target keeps the live site whole while a deploy runs or if it dies half way:
 

@@ -27,24 +27,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitetools.security import content_security_policy
+from sitetools.security import security_headers
 
 # A fingerprinted asset lives under /theme/ and carries a hex content hash before its extension,
 # e.g. /theme/css/site.3f9a1c2b.css. Its content never changes, so it may be cached forever.
 FINGERPRINTED_ASSET = r"^/theme/(?:[^/]+/)*[^/]+\.[0-9a-f]{8,64}\.[A-Za-z0-9]+$"
-
-PERMISSIONS_POLICY = {
-    "accelerometer": "()",
-    "camera": "()",
-    "geolocation": "()",
-    "gyroscope": "()",
-    "interest-cohort": "()",
-    "browsing-topics": "()",
-    "magnetometer": "()",
-    "microphone": "()",
-    "payment": "()",
-    "usb": "()",
-}
 
 
 @dataclass(frozen=True)
@@ -70,21 +57,6 @@ CACHE_RULES = (
 )
 
 ERROR_PAGES = {404: "/404.html"}
-
-
-def security_headers(studio_settings: Mapping | None = None) -> dict[str, str]:
-    """Headers sent with every response, whatever it is."""
-    return {
-        "Content-Security-Policy": content_security_policy(
-            dict(studio_settings) if studio_settings else None
-        ),
-        "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-        "X-Content-Type-Options": "nosniff",
-        "X-Frame-Options": "DENY",
-        "Referrer-Policy": "strict-origin-when-cross-origin",
-        "Permissions-Policy": ", ".join(f"{k}={v}" for k, v in PERMISSIONS_POLICY.items()),
-        "Cross-Origin-Opener-Policy": "same-origin",
-    }
 
 
 def cache_control_for(url_path: str, content_type: str) -> str:

@@ -31,5 +31,21 @@ def optimize_step(output: Path) -> list[str]:
     return []
 
 
-def production_steps(settings_file: str = "publishconf.py") -> list[Step]:
-    return [headers_step(settings_file), optimize_step]
+def gates_step(settings_file: str = "publishconf.py") -> Step:
+    """The quality gates on the staged build: a deploy ships only a site that passed them."""
+
+    def run_gates(output: Path) -> list[str]:
+        from sitetools.check import run_checks
+        from sitetools.check.__main__ import load_settings as studio_and_site_url
+
+        studio, site_url = studio_and_site_url(settings_file)
+        report = run_checks(output, None, None, studio_settings=studio, site_url=site_url)
+        print(report.render())
+        return [f"quality gate: {finding}" for finding in report.findings]
+
+    return run_gates
+
+
+def production_steps(settings_file: str = "publishconf.py", *, gates: bool = False) -> list[Step]:
+    steps = [headers_step(settings_file), optimize_step]
+    return [*steps, gates_step(settings_file)] if gates else steps
