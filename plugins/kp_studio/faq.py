@@ -124,7 +124,7 @@ class FaqBlock(StudioBlock):
             "mainEntity": [
                 {
                     "@type": "Question",
-                    "name": _plain(item["question"]),
+                    "name": item["question"],
                     "acceptedAnswer": {"@type": "Answer", "text": item["answer_text"]},
                 }
                 for item in items
