@@ -24,7 +24,7 @@ for (const gallery of document.querySelectorAll("[data-kp-gallery]")) {
       image.srcset = link.dataset.srcset;
       image.sizes = "100vw";
     }
-    image.src = link.href;
+    image.src = link.getAttribute("href");
     image.alt = thumb ? thumb.alt : "";
     const caption = link.dataset.caption ? `${link.dataset.caption} ` : "";
     status.textContent = `${caption}Photo ${index + 1} of ${links.length}.`;
