@@ -17,12 +17,14 @@ for (const gallery of document.querySelectorAll("[data-kp-gallery]")) {
     index = (next + links.length) % links.length;
     const link = links[index];
     const thumb = link.querySelector("img");
-    image.removeAttribute("srcset");
     image.width = link.dataset.width;
     image.height = link.dataset.height;
+    // Set the candidates before src, so the browser fetches one image, not two.
     if (link.dataset.srcset) {
-      image.srcset = link.dataset.srcset;
       image.sizes = "100vw";
+      image.srcset = link.dataset.srcset;
+    } else {
+      image.removeAttribute("srcset");
     }
     image.src = link.getAttribute("href");
     image.alt = thumb ? thumb.alt : "";
