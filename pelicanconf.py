@@ -29,8 +29,9 @@ STATIC_PATHS = ["images", "extra"]
 EXTRA_PATH_METADATA = {
     "extra/favicon.ico": {"path": "favicon.ico"},
 }
-# The images folder carries a licence note for people, not for readers.
-IGNORE_FILES = [".#*", "LICENSE.md"]
+# The images folder carries a licence note for people, not for readers; YAML files are data
+# for plugins (gallery alt text, testimonials, packages), never published.
+IGNORE_FILES = [".#*", "LICENSE.md", "*.yaml", "*.yml"]
 
 # Clean URLs: /blog/<slug>/ for posts, /<slug>/ for pages.
 ARTICLE_URL = "blog/{slug}/"
@@ -170,6 +171,7 @@ STUDIO = {
 # The menu in the header; the consultation button is added by the theme from STUDIO.
 MENU_ITEMS = [
     ("Headshots", "/headshots/"),
+    ("Portfolio", "/portfolio/"),
     ("Blog", "/blog/"),
     ("About", "/about/"),
 ]
