@@ -29,8 +29,9 @@ STATIC_PATHS = ["images", "video", "extra"]
 EXTRA_PATH_METADATA = {
     "extra/favicon.ico": {"path": "favicon.ico"},
 }
-# The images folder carries a licence note for people, not for readers.
-IGNORE_FILES = [".#*", "LICENSE.md"]
+# The images folder carries a licence note for people, not for readers; YAML files are data
+# for plugins (gallery alt text, testimonials, packages), never published.
+IGNORE_FILES = [".#*", "LICENSE.md", "*.yaml", "*.yml"]
 
 # Clean URLs: /blog/<slug>/ for posts, /<slug>/ for pages.
 ARTICLE_URL = "blog/{slug}/"
@@ -104,6 +105,8 @@ PLUGINS = [
     "kp_newsletter",  # validates STUDIO["newsletter"] for partials/newsletter.html
     "kp_search",  # Pagefind index over the built site
     "pelican.plugins.sitemap",
+    # kp_validate last: it checks what the other plugins produced (rendered blocks).
+    "kp_validate",
 ]
 SITEMAP = {
     "format": "xml",
@@ -189,6 +192,7 @@ STUDIO = {
 # The menu in the header; the consultation button is added by the theme from STUDIO.
 MENU_ITEMS = [
     ("Headshots", "/headshots/"),
+    ("Portfolio", "/portfolio/"),
     ("Blog", "/blog/"),
     ("About", "/about/"),
 ]

@@ -9,6 +9,13 @@ Modules, one concern each:
 * ``compare``       ``/// compare``: before/after slider with a "what changed" overlay.
 * ``diffimage``     the cached build-time pixel difference behind that overlay.
 * ``consultation``  the call to action, per article and as ``/// consultation``.
+* ``gallery``       ``/// gallery``: thumbnails linking to full images; lightbox with JS.
+* ``faq``           ``/// faq``: questions as ``<details>``, with FAQPage JSON-LD.
+* ``studio_data``   testimonials and packages from ``content/data/*.yaml``, validated.
+* ``data_blocks``   ``/// testimonials`` and ``/// packages``: that data, in a page.
+* ``datafile``      YAML that remembers lines, for ``file:line`` errors in data files.
+* ``imagefile``     is it a web image, and how big is it shown.
+* ``metadata``      published images carry no GPS, serials, owner or history.
 * ``settings``      ``STUDIO["consultation"]`` and ``KP_STUDIO``, validated.
 * ``errors``        one format for author errors: ``file:line``, problem, how to fix.
 
@@ -20,11 +27,13 @@ from __future__ import annotations
 
 from pelican import signals
 
-from . import compare, consultation, video  # noqa: F401  (register their blocks)
+from . import compare, consultation, data_blocks, faq, gallery, video  # noqa: F401  (register blocks)
 from .blocks import StudioBlocksExtension
+from .metadata import clean_output, warn_about_gps
 from .render import render_articles, render_pages
 from .settings import studio_settings
 from .source import install_reader
+from .studio_data import load_studio_data
 
 
 def add_markdown_extension(pelican) -> None:
@@ -39,6 +48,9 @@ def add_markdown_extension(pelican) -> None:
 
 def register() -> None:
     signals.initialized.connect(add_markdown_extension)
+    signals.initialized.connect(load_studio_data)
     signals.readers_init.connect(install_reader)
     signals.article_generator_finalized.connect(render_articles)
     signals.page_generator_finalized.connect(render_pages)
+    signals.static_generator_finalized.connect(warn_about_gps)
+    signals.finalized.connect(clean_output)

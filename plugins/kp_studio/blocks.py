@@ -63,6 +63,8 @@ from .errors import AuthorError
 from .source import current_source
 
 PLACEHOLDER_CLASS = "kp-block"
+LIST_ENTRY = re.compile(r"^[ \t>]*-[ \t]")
+LIST_KEY = re.compile(r"^[\w-]+[ \t]*:")  # the next top-level option ends a list
 
 REGISTRY: dict[str, type[StudioBlock]] = {}
 
@@ -352,6 +354,25 @@ class StudioBlock(Block):
 
     def _option_line(self, key: Any) -> int | None:
         return self.source.option_line(self.line, str(key))
+
+    def _entry_lines(self, key: str) -> list[int]:
+        """Line of each ``- `` list entry under option ``key`` (for messages about entries)."""
+        from .source import END, HEADER
+
+        start = self._option_line(key)
+        if start is None or start == self.line:
+            return []
+        lines: list[int] = []
+        indent = None  # entries are the '- ' lines at the first one's indentation
+        for number in range(start + 1, len(self.source.lines) + 1):
+            line = self.source.lines[number - 1]
+            if END.match(line) or HEADER.match(line) or LIST_KEY.match(line):
+                break
+            entry = LIST_ENTRY.match(line)
+            if entry and indent in (None, len(entry.group(0))):
+                indent = len(entry.group(0))
+                lines.append(number)
+        return lines
 
     def check(self, data: dict[str, Any]) -> Iterable[AuthorError]:
         """Rules across options; yield ``AuthorError`` (``line`` via ``_option_line``)."""

@@ -76,26 +76,31 @@ class RenderContext:
         return self.generator.settings.get("SITEURL", "")
 
     def typography(self, text: str | None) -> str | None:
-        """Curly quotes and dashes in author prose, as Pelican's TYPOGRIFY gives the post.
-
-        Pelican typogrifies the HTML it reads; our partials are rendered later, so their
-        prose (captions, labels, headlines) gets the same treatment here, as plain text,
-        before the template escapes it.
-        """
-        if not text or not self.generator.settings.get("TYPOGRIFY"):
-            return text
-        import smartypants
-
-        dashes = self.generator.settings.get("TYPOGRIFY_DASHES", "default")
-        attr = {"oldschool": smartypants.Attr.set2, "oldschool_inverted": smartypants.Attr.set3}
-        curled = smartypants.smartypants(
-            html.escape(text, quote=False), attr.get(dashes, smartypants.Attr.set1)
-        )
-        return html.unescape(curled)
+        """Curly quotes and dashes in author prose, as Pelican's TYPOGRIFY gives the post."""
+        return typography(text, self.generator.settings)
 
     def error(self, problem: str, fix: str, line: int | None = None) -> None:
         report(self.content.source_path, line or self.line, problem, fix)
         self.failed = True
+
+
+def typography(text: str | None, settings: dict) -> str | None:
+    """Curly quotes and dashes in author prose (plain text), when TYPOGRIFY is on.
+
+    Pelican typogrifies the HTML it reads; our partials are rendered later, so their
+    prose (captions, labels, headlines, data files) gets the same treatment here, as plain
+    text, before the template escapes it.
+    """
+    if not text or not settings.get("TYPOGRIFY"):
+        return text
+    import smartypants
+
+    dashes = settings.get("TYPOGRIFY_DASHES", "default")
+    attr = {"oldschool": smartypants.Attr.set2, "oldschool_inverted": smartypants.Attr.set3}
+    curled = smartypants.smartypants(
+        html.escape(text, quote=False), attr.get(dashes, smartypants.Attr.set1)
+    )
+    return html.unescape(curled)
 
 
 def render_content(content: Any, generator: Any) -> None:

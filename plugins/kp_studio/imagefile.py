@@ -1,0 +1,64 @@
+"""Checks shared by every block that shows an image: it is a web image, and how big it is.
+
+The size is the *displayed* one: an EXIF orientation of 5-8 (a camera held upright)
+swaps width and height, and the published copy has that orientation applied (see
+``metadata.py``), so ``width``/``height`` attributes match what the browser draws.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PIL import Image, UnidentifiedImageError
+from PIL.Image import DecompressionBombError
+
+from .errors import AuthorError
+
+WEB_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif"}
+ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
+# What Pillow raises for a file that is not a (complete, sane) image.
+UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, DecompressionBombError)
+
+
+def resolve(content_dir: str, relative: str) -> str:
+    """Absolute path of ``relative`` inside ``content_dir``; AuthorError if it is not a file."""
+    root = os.path.realpath(content_dir)
+    path = os.path.realpath(os.path.join(root, relative))
+    if os.path.commonpath([root, path]) != root:
+        raise AuthorError(
+            f"{relative} leads outside the content folder.",
+            "Copy the image into content/images/ and point to that copy.",
+        )
+    if not os.path.isfile(path):
+        folder = os.path.dirname(path)
+        nearby = sorted(os.listdir(folder))[:6] if os.path.isdir(folder) else []
+        seen = f" Files in that folder: {', '.join(nearby)}." if nearby else ""
+        raise AuthorError(
+            f"The image {relative} does not exist in the content folder.",
+            f"Check the spelling and that the file is in content/{relative}.{seen}",
+        )
+    return path
+
+
+def displayed_size(path: str, relative: str) -> tuple[int, int]:
+    """Width and height as shown upright; AuthorError if it is not a complete web image."""
+    try:
+        with Image.open(path) as image:
+            image.verify()
+        with Image.open(path) as image:
+            if image.format not in WEB_FORMATS:
+                raise AuthorError(
+                    f"The image {relative} is {image.format}, which browsers do not show.",
+                    "Export it as JPEG (photos) or PNG.",
+                )
+            image.load()  # a truncated file fails here, not in the reader's browser
+            width, height = image.size
+            if image.getexif().get(0x0112) in ROTATED:
+                width, height = height, width
+            return width, height
+    except UNREADABLE as error:
+        raise AuthorError(
+            f"The image {relative} cannot be read as an image ({error}).",
+            "Open it in an image editor and export it again as JPEG or PNG.",
+        ) from None

@@ -1,0 +1,57 @@
+"""kp_validate: every mistake in content or settings becomes a clear error, at build time.
+
+One module per concern; ``register`` only connects them to Pelican's signals, in the
+order a build meets them:
+
+* ``settings_schema``: the ``STUDIO`` dict, SITEURL and menu links (``initialized``);
+* ``pelican_log``: Pelican's own content warnings rewritten in the authors' format;
+* ``frontmatter``: UTF-8, title, date, category, duplicate keys, status, empty text
+  (before Pelican reads a file);
+* ``hero``: the ``Image:`` / ``Image_alt:`` of each post and page;
+* ``static_links``: ``{static}`` links that leave the content folder are refused;
+* ``duplicates``: two files written to one place;
+* ``links``: images, alt texts, links and unsafe markup in the rendered HTML.
+
+Errors go through ``kp_studio.errors.report``; the build driver fails the build on any.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from . import (
+    duplicates,
+    frontmatter,
+    hero,
+    links,
+    pelican_log,
+    settings_schema,
+    static_links,
+    targets,
+)
+from .settings_schema import safe_url
+from .state import reset
+
+__all__ = ["register", "safe_url"]
+
+
+def start(pelican) -> None:
+    reset(pelican.settings["PATH"])
+    pelican_log.install()
+    settings_schema.check_settings(pelican)
+
+
+def check_everything_read(generators) -> None:
+    outputs = targets.collect(generators)
+    duplicates.check_output_paths(generators, outputs)
+    links.check_all(generators, outputs)
+
+
+def register():
+    signals.initialized.connect(start)
+    signals.article_generator_init.connect(frontmatter.check_article_sources)
+    signals.page_generator_init.connect(frontmatter.check_page_sources)
+    signals.content_object_init.connect(hero.check_lead_image)
+    signals.article_generator_finalized.connect(static_links.refuse_outside_links)
+    signals.page_generator_finalized.connect(static_links.refuse_outside_links)
+    signals.all_generators_finalized.connect(check_everything_read)

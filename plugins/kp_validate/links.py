@@ -1,0 +1,262 @@
+"""Images, links and unsafe markup in the rendered HTML of every post and page.
+
+Runs once every generator has read its content and the studio blocks have been rendered
+(``all_generators_finalized``), and before anything is written. For each ``<img>``,
+``<a>``, ``<source>``, ``<video>`` and ``<audio>`` in a post or page:
+
+* an image without a non-empty ``alt``;
+* a link or image inside the site (root-relative, relative, or starting with SITEURL)
+  that the build will not write (see ``targets``);
+* a ``{filename}``/``{static}`` link Pelican could not resolve (if Pelican's own warning
+  was not already turned into a message, see ``pelican_log``);
+* a URL with a scheme other than http(s), mailto and tel (``javascript:`` and friends);
+* markup the site's Content-Security-Policy would block or that runs code: an inline
+  ``<script>``, an ``on...=`` event attribute, a ``style=`` attribute or ``<style>``.
+
+Each problem is mapped back to the first source line that contains the offending text.
+Remote links are never fetched.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup
+
+from . import source as sources
+from .paths import inside_content
+from .settings_schema import safe_url
+from .state import STATE, report_once, was_reported
+from .targets import Outputs, all_content, collect
+
+URL_ATTRIBUTES = {
+    "a": ("href",),
+    "img": ("src",),
+    "source": ("src",),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "iframe": ("src",),
+}
+MEDIA_TAGS = {"img", "source", "video", "audio", "track"}
+DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
+PELICAN_PLACEHOLDERS = ("{filename}", "{static}", "{attach}", "{index}", "{tag}", "{category}")
+
+
+def check_all(generators, outputs: Outputs | None = None) -> None:
+    if not generators:
+        return
+    outputs = outputs or collect(generators)
+    settings = generators[0].settings
+    siteurl = settings.get("SITEURL", "")
+    # Links the theme takes from the settings (the consultation URL in a call to action)
+    # are the site's, not the author's: the site-wide link check covers them.
+    outputs.trusted |= set(settings_links(settings.get("STUDIO")))
+    outputs.trusted |= {item[1] for item in settings.get("MENU_ITEMS", ()) if len(item) == 2}
+    for content in all_content(generators):
+        try:
+            rendered = content.content  # Pelican resolves {filename} links here
+        except Exception as error:  # a broken post must not hide the others
+            report_once(
+                content.source_path,
+                "render",
+                "",
+                None,
+                f"This file could not be turned into a web page ({error}).",
+                "check the Markdown blocks in it.",
+            )
+            continue
+        if rendered:
+            ContentCheck(content, outputs, siteurl).run(rendered)
+
+
+class ContentCheck:
+    def __init__(self, content, outputs: Outputs, siteurl: str):
+        self.content = content
+        self.path = content.source_path
+        self.outputs = outputs
+        self.siteurl = siteurl.rstrip("/")
+        self.page_url = "/" + (content.url or "")
+        self.source = sources.load(self.path)
+
+    def line(self, *needles: str) -> int | None:
+        return self.source.line_of(*needles) if self.source else None
+
+    def run(self, rendered: str) -> None:
+        soup = BeautifulSoup(rendered, "html.parser")
+        for element in soup.find_all(True):
+            self.check_markup(element)
+            for attribute in URL_ATTRIBUTES.get(element.name, ()):
+                value = element.get(attribute)
+                if value is not None:
+                    self.check_url(element, str(value).strip())
+            if element.name == "img":
+                self.check_alt(element)
+
+    def check_alt(self, image) -> None:
+        alt = image.get("alt")
+        if alt is not None and str(alt).strip():
+            return
+        src = str(image.get("src") or "")
+        name = os.path.basename(urlsplit(src).path) or src
+        report_once(
+            self.path,
+            "alt",
+            name,
+            self.line(src, name, "<img", "!["),
+            f"The image {name!r} has no alt text, so people who cannot see it learn nothing.",
+            "describe the picture in the square brackets: ![Maya laughing in front of a grey "
+            "backdrop](...).",
+        )
+
+    def check_markup(self, element) -> None:
+        if element.name == "script" and str(element.get("type", "")).lower() not in (
+            DATA_SCRIPT_TYPES
+        ):
+            self.unsafe(
+                "script",
+                "<script",
+                "It contains a <script>; scripts in posts are blocked by the site's security "
+                "policy and could run anything.",
+                "remove the <script> element; ask a developer to add a block to the theme "
+                "if you need something interactive.",
+            )
+        if element.name == "style":
+            self.unsafe(
+                "style-element",
+                "<style",
+                "It contains a <style> element, which the site's security policy blocks.",
+                "remove it; styling belongs in theme/static/css/site.css.",
+            )
+        for attribute in element.attrs:
+            name = attribute.lower()
+            if name.startswith("on"):
+                self.unsafe(
+                    f"handler-{name}",
+                    f"{attribute}=",
+                    f"It contains an {name}= attribute, which runs code.",
+                    f"remove {name}=... from the <{element.name}> element.",
+                )
+            elif name == "style":
+                self.unsafe(
+                    "style-attribute",
+                    "style=",
+                    "It contains a style= attribute, which the site's security policy blocks.",
+                    "remove style=...; use a class from theme/static/css/site.css instead.",
+                )
+
+    def unsafe(self, kind: str, needle: str, problem: str, fix: str) -> None:
+        report_once(self.path, "unsafe", kind, self.line(needle), problem, fix)
+
+    def check_url(self, element, url: str) -> None:
+        if not url or url.startswith("#"):
+            return
+        if url.startswith(PELICAN_PLACEHOLDERS):
+            target = url.split("}", 1)[1]
+            if not (
+                was_reported(self.path, "link", target)
+                or was_reported(self.path, "outside", target)
+            ):
+                report_once(
+                    self.path,
+                    "link",
+                    target,
+                    self.line(target),
+                    f"The link to {target!r} leads nowhere: there is no such file in the "
+                    "content folder.",
+                    "write the path of the target relative to this file and check its spelling.",
+                )
+            return
+        parts = urlsplit(url)
+        if parts.scheme or url.startswith("//"):
+            internal = self.siteurl and (url == self.siteurl or url.startswith(self.siteurl + "/"))
+            if not internal:
+                if not (
+                    safe_url(url, allow_relative=False)
+                    or (element.name in MEDIA_TAGS and parts.scheme == "data")
+                ):
+                    report_once(
+                        self.path,
+                        "unsafe-url",
+                        url,
+                        self.line(url, url[:30]),
+                        f"The address {url[:60]!r} is not a web, e-mail or phone link; browsers "
+                        "could run it as code.",
+                        "link only to https://, http://, mailto: or tel: addresses, or to a "
+                        "page of this site.",
+                    )
+                return
+            parts = urlsplit(url[len(self.siteurl) :] or "/")
+        if parts.path == "" and (parts.query or parts.fragment):
+            return
+        self.check_target(element, url, parts.path)
+
+    def check_target(self, element, url: str, url_path: str) -> None:
+        if url in self.outputs.trusted or url_path in self.outputs.trusted:
+            return
+        is_media = element.name in MEDIA_TAGS
+        if not url_path.startswith("/"):
+            source_dir = os.path.relpath(os.path.dirname(self.path), STATE.content_root)
+            outside_content = inside_content(STATE.content_root, url_path, source_dir) is None
+            if _escapes(url_path, self.page_url) or (outside_content and "../" in url_path):
+                report_once(
+                    self.path,
+                    "outside",
+                    url,
+                    self.line(url),
+                    f"The path {url!r} points outside the site's content folder, so it is refused.",
+                    "put the file under content/images/ and write its path from there, "
+                    "e.g. {static}/images/<name>.",
+                )
+                return
+            url_path = posixpath.normpath(posixpath.join(_folder(self.page_url), url_path))
+        if self.outputs.has(url_path):
+            return
+        what = "image" if is_media else "link"
+        fix = (
+            "put the image under content/images/ and write {static}/images/<name> (or the "
+            "path from this file), checking upper/lower case."
+            if is_media
+            else "link to another post with {filename}other-post.md (the path of its file), or "
+            "check the address of the page you mean."
+        )
+        report_once(
+            self.path,
+            f"missing-{what}",
+            url,
+            self.line(url, os.path.basename(url.rstrip("/"))),
+            f"The {what} {url!r} leads nowhere: the site has no file at {url_path}.",
+            fix,
+        )
+
+
+def _escapes(url_path: str, page_url: str) -> bool:
+    """A relative path with more ``..`` than the page URL has folders."""
+    depth = len([part for part in page_url.split("/") if part])
+    ups = 0
+    for part in url_path.split("/"):
+        if part == "..":
+            ups += 1
+            if ups > depth:
+                return True
+        elif part not in ("", "."):
+            depth += 1
+    return False
+
+
+def _folder(page_url: str) -> str:
+    """The folder a browser resolves relative links against."""
+    return page_url if page_url.endswith("/") else posixpath.dirname(page_url)
+
+
+def settings_links(value) -> list[str]:
+    """Every site path (``/...``) anywhere in a settings structure."""
+    if isinstance(value, str):
+        return [value] if value.startswith("/") and not value.startswith("//") else []
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [link for item in value for link in settings_links(item)]
+    return []

@@ -1,0 +1,247 @@
+"""Pelican's own warnings about content, rewritten in the authors' format or dropped.
+
+Pelican reports some content mistakes itself, in its own words and usually without a
+line: "Could not process blog/x.md", "Unable to find 'x.md', skipping url replacement",
+"Empty alt attribute for image x.jpg in ...". A logging filter on Pelican's loggers
+catches those records:
+
+* when one of our checks already reported the same problem (the file is in
+  ``STATE.failed_files``, or the same key was reported), the record is dropped;
+* otherwise it is reported again through ``kp_studio.errors.report`` with the file, the
+  line (found by searching the source) and a fix, and the original is dropped.
+
+Every other Pelican warning passes through unchanged, so the build driver still counts it
+and fails: nothing is silently lost.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+import sys
+
+from pelican.contents import Content
+
+from . import source as sources
+from .state import STATE, report_once, was_reported
+
+PELICAN_LOGGERS = (
+    "pelican.generators",
+    "pelican.contents",
+    "pelican.readers",
+    "pelican.utils",
+    "pelican.urlwrappers",
+)
+
+
+def _content_path(relative_or_absolute: str) -> str:
+    if os.path.isabs(relative_or_absolute):
+        return relative_or_absolute
+    return os.path.join(STATE.content_root, relative_or_absolute)
+
+
+def _line(path: str, *needles: str) -> int | None:
+    source = sources.load(path)
+    return source.line_of(*needles) if source else None
+
+
+def _meta_line(path: str, *keys: str) -> int | None:
+    source = sources.load(path)
+    return source.meta_line(*keys) if source else None
+
+
+def _linking_content() -> Content | None:
+    """The content object whose links Pelican is replacing right now, if any."""
+    frame = inspect.currentframe()
+    while frame is not None:
+        if frame.f_code.co_name == "_link_replacer":
+            candidate = frame.f_locals.get("self")
+            if isinstance(candidate, Content):
+                return candidate
+        frame = frame.f_back
+    return None
+
+
+def _could_not_process(record: logging.LogRecord) -> bool:
+    path = _content_path(str(record.args[0]))
+    if os.path.abspath(path) in STATE.failed_files:
+        return False
+    error = sys.exc_info()[1]
+    report_once(
+        path,
+        "unprocessable",
+        "",
+        None,
+        f"Pelican could not read this file ({error or 'unknown error'}), so it would be "
+        "left out of the site.",
+        "check the front matter at the top of the file (one 'Key: value' per line, then an "
+        "empty line) and the Markdown blocks in it.",
+    )
+    return False
+
+
+def _skipping(record: logging.LogRecord) -> bool:
+    path = str(record.args[0])
+    if os.path.abspath(path) in STATE.failed_files:
+        return False
+    if "could not find information about" in record.msg:
+        prop = str(record.args[1])
+        report_once(
+            path,
+            prop,
+            "",
+            1,
+            f"This file has no {prop}, so it would be left out of the site.",
+            f'add a line "{prop.capitalize()}: ..." to the front matter at the top of the file.',
+        )
+    else:
+        report_once(
+            path,
+            "save_as",
+            "",
+            _meta_line(path, "save_as", "slug", "url"),
+            f"This file would be written outside the site folder ({record.args[1]!r}).",
+            "remove '..' and leading '/' from its Slug, Save_as or Url.",
+        )
+    return False
+
+
+def _unknown_status(record: logging.LogRecord) -> bool:
+    path = str(record.args[1])
+    if os.path.abspath(path) in STATE.failed_files:
+        return False
+    report_once(
+        path,
+        "status",
+        "",
+        _meta_line(path, "status"),
+        f"The status {record.args[0]!r} is unknown, so this file would be skipped.",
+        'use "Status: draft", "Status: hidden" or delete the line.',
+    )
+    return False
+
+
+def _duplicate_definition(record: logging.LogRecord) -> bool:
+    key, path = str(record.args[0]), str(record.args[1])
+    if was_reported(path, "duplicate-key", key):
+        return False
+    report_once(
+        path,
+        "duplicate-key",
+        key,
+        _meta_line(path, key),
+        f'"{key.capitalize()}:" is given more than once; only the first would be used.',
+        f'keep one "{key.capitalize()}:" line and delete the others.',
+    )
+    return False
+
+
+def _empty_alt(record: logging.LogRecord) -> bool:
+    image, path = str(record.args[0]), str(record.args[1])
+    report_once(
+        path,
+        "alt",
+        image,
+        _line(path, image),
+        f"The image {image!r} has no alt text, so people who cannot see it learn nothing.",
+        "describe the picture in the square brackets: ![Maya laughing in front of a grey "
+        "backdrop](...).",
+    )
+    return False
+
+
+def _unable_to_find(record: logging.LogRecord) -> bool:
+    target = str(record.args[0])
+    content = _linking_content()
+    if content is None:
+        record.msg = f"{record.msg} (a link in a file that could not be identified)"
+        return True
+    path = content.source_path
+    if was_reported(path, "outside", target):
+        return False
+    report_once(
+        path,
+        "link",
+        target,
+        _line(path, target),
+        f"The link to {target!r} leads nowhere: there is no such file in the content folder.",
+        "write the path of the target file relative to this file, e.g. "
+        "{filename}other-post.md for a post in the same folder or {static}../images/x.jpg "
+        "for an image, and check its spelling.",
+    )
+    return False
+
+
+def _filename_for_static(record: logging.LogRecord) -> bool:
+    target, relative = str(record.args[0]), str(record.args[1])
+    path = _content_path(relative)
+    report_once(
+        path,
+        "filename-static",
+        target,
+        _line(path, target),
+        f"{{filename}} is used to link to the file {target!r}, which is not a post or page.",
+        f"write {{static}} instead of {{filename}} in front of {target!r}.",
+    )
+    return False
+
+
+def _shared_slug(record: logging.LogRecord) -> bool:
+    count = int(record.args[0])
+    paths = [str(path) for path in record.args[-count:]]
+    STATE.duplicate_paths.update(os.path.abspath(path) for path in paths)
+    for path in paths:
+        others = ", ".join(sources.display(other) for other in paths if other != path)
+        report_once(
+            path,
+            "duplicate",
+            "|".join(sorted(paths)),
+            _meta_line(path, "slug", "title"),
+            f"This file and {others} get the same slug (the last part of the web address), "
+            "so one would hide the other.",
+            'give each a different "Slug:" (or a different title).',
+        )
+    return False
+
+
+def _no_slug(record: logging.LogRecord) -> bool:
+    # Reported with file and line by frontmatter; anything else keeps Pelican's words.
+    return str(record.args[1]) not in STATE.slugless_names
+
+
+HANDLERS = [
+    ("Could not process %s", _could_not_process),
+    ("Skipping %s: ", _skipping),
+    ("Unknown status ", _unknown_status),
+    ("Duplicate definition of `%s`", _duplicate_definition),
+    ("Empty alt attribute for image", _empty_alt),
+    ("Unable to find '%s'", _unable_to_find),
+    ("{filename} used for linking to static", _filename_for_static),
+    ('There are %s items "%s" with lang', _shared_slug),
+    ("Unable to generate valid slug for", _no_slug),
+    ("There are %s original (not translated) items", _shared_slug),
+]
+
+
+class PelicanMessages(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.WARNING or not isinstance(record.msg, str):
+            return True
+        for prefix, handler in HANDLERS:
+            if record.msg.startswith(prefix):
+                try:
+                    return handler(record)
+                except Exception:  # never lose the original message to a bug in here
+                    return True
+        return True
+
+
+FILTER = PelicanMessages()
+
+
+def install() -> None:
+    for name in PELICAN_LOGGERS:
+        logger = logging.getLogger(name)
+        if FILTER not in logger.filters:
+            logger.addFilter(FILTER)

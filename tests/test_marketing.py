@@ -1,0 +1,61 @@
+"""The real site's marketing pages: portfolio, packages, testimonials, FAQ, clean photos."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import soup
+from kp_studio import metadata
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_portfolio_is_in_the_menu_and_shows_every_portfolio_photo(site: Path):
+    menu = [a.get_text() for a in soup(site / "index.html").select("nav.site-nav a")]
+    assert "Portfolio" in menu
+    gallery = soup(site / "portfolio/index.html").select_one("section.kp-gallery")
+    links = gallery.select("a.kp-gallery__link")
+    photos = sorted(p.name for p in (ROOT / "content/images/portfolio").glob("*.jpg"))
+    assert sorted(a["href"].rsplit("/", 1)[1] for a in links) == photos
+    for link in links:
+        assert link.img["alt"].strip() and link.img["width"] and link.img["height"]
+        assert (site / link["href"].lstrip("/")).is_file()
+
+
+def test_headshots_page_has_packages_testimonials_and_the_faq(site: Path):
+    page = soup(site / "headshots/index.html")
+    cards = page.select("section.packages li.package")
+    assert len(cards) >= 2
+    for card in cards:
+        assert card.select_one(".package__price").get_text().startswith("$")
+        assert card.select(".package__included li")
+        assert card.select_one("a.button")["href"] == "/book-a-consultation/"
+    assert len(page.select("section.testimonials li.testimonial")) >= 2
+    questions = [s.get_text() for s in page.select("details.faq__item > summary")]
+    for topic in ("wear", "how long", "when", "my photos"):
+        assert any(topic in q.lower() for q in questions), topic
+    ld = [json.loads(s.string) for s in page.select('script[type="application/ld+json"]')]
+    faq = next(block for block in ld if block.get("@type") == "FAQPage")
+    assert [q["name"] for q in faq["mainEntity"]] == questions
+    assert all(q["acceptedAnswer"]["text"] for q in faq["mainEntity"])
+
+
+def test_home_page_shows_testimonials(site: Path):
+    assert soup(site / "index.html").select("section.testimonials li.testimonial")
+
+
+def test_every_published_image_is_free_of_revealing_metadata(site: Path):
+    images = [p for p in site.rglob("*") if p.suffix.lower() in metadata.IMAGE_SUFFIXES]
+    assert len(images) >= 15
+    for path in images:
+        assert metadata.leaks(path) == [], path
+        with Image.open(path) as image:
+            exif = image.getexif()
+            assert not exif.get_ifd(0x8825) and 0x8825 not in exif, path
+
+
+def test_data_files_are_not_published(site: Path):
+    assert not (site / "data").exists()
+    assert not list(site.rglob("*.yaml"))
