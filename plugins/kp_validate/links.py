@@ -99,6 +99,10 @@ class ContentCheck:
         alt = image.get("alt")
         if alt is not None and str(alt).strip():
             return
+        # A theme partial may mark a picture decorative on purpose (a client's photo next to
+        # the printed name): alt="" with aria-hidden. Markdown cannot write that by accident.
+        if alt == "" and image.get("aria-hidden") == "true":
+            return
         src = str(image.get("src") or "")
         name = os.path.basename(urlsplit(src).path) or src
         report_once(
