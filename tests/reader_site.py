@@ -56,9 +56,6 @@ def build_site(tmp: Path, **overrides) -> tuple[Path, object]:
     settings = {
         "PATH": str(content),
         "CACHE_PATH": str(tmp / "cache"),
-        "FEED_ALL_ATOM": "feeds/all.atom.xml",
-        "FEED_ALL_RSS": "feeds/all.rss.xml",
-        "FEED_DOMAIN": "https://kpstudios.example",
         "KP_IMAGES": {"avif_speed": 9},
         **overrides,
     }

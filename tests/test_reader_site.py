@@ -124,7 +124,7 @@ def test_json_ld_cannot_close_its_script_element():
     assert len(page.find_all("script")) == 1
 
 
-def test_sitemap_robots_and_feed_discovery(reader_site):
+def test_sitemap_and_robots(reader_site):
     robots = (reader_site / "robots.txt").read_text()
     assert "Sitemap: https://kpstudios.example/sitemap.xml" in robots
     urls = [
@@ -135,11 +135,25 @@ def test_sitemap_robots_and_feed_discovery(reader_site):
     ]
     assert any(url.endswith(FLAGSHIP_URL) for url in urls)
     assert not any("/search/" in url for url in urls)
-    head = soup(reader_site / FLAGSHIP).head
+
+
+def test_published_build_has_feeds_discovery_and_absolute_sitemap(published_site):
+    from conftest import FLAGSHIP as REAL_FLAGSHIP
+
+    head = soup(published_site / REAL_FLAGSHIP).head
     feeds = {link["type"]: link["href"] for link in head.find_all("link", rel="alternate")}
-    assert feeds["application/atom+xml"].endswith("/feeds/all.atom.xml")
-    assert feeds["application/rss+xml"].endswith("/feeds/all.rss.xml")
-    assert (reader_site / "feeds" / "all.atom.xml").is_file()
+    assert feeds["application/atom+xml"] == "https://kpstudios.example/feeds/all.atom.xml"
+    assert feeds["application/rss+xml"] == "https://kpstudios.example/feeds/all.rss.xml"
+    assert (published_site / "feeds" / "all.atom.xml").is_file()
+    assert (published_site / "feeds" / "all.rss.xml").is_file()
+    sitemap = (published_site / "sitemap.xml").read_text()
+    assert (
+        "<loc>https://kpstudios.example/blog/ai-headshots-vs-professional-photographer/" in sitemap
+    )
+    assert (
+        "Sitemap: https://kpstudios.example/sitemap.xml"
+        in (published_site / "robots.txt").read_text()
+    )
 
 
 # -- share, newsletter, reading aids ------------------------------------------------------------

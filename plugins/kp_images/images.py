@@ -85,6 +85,7 @@ class ImageSet:
     widths: tuple[int, ...] = ()
     title: str = ""
     css_class: str = ""
+    decorative: bool = False  # alt="" on purpose (e.g. a poster under a labelled button)
     files: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
@@ -124,6 +125,7 @@ class ResponsiveImages:
         eager: bool = False,
         title: str = "",
         css_class: str = "",
+        decorative: bool = False,
     ) -> ImageSet:
         """Derivatives for ``path`` (relative to the content folder, or absolute)."""
         source = Path(path)
@@ -148,6 +150,7 @@ class ResponsiveImages:
             widths=tuple(w for w, _ in jpeg),
             title=title,
             css_class=css_class,
+            decorative=decorative,
             files=tuple(rel for f in self.formats for _, rel in variants[f]),
         )
 
@@ -183,6 +186,9 @@ class ResponsiveImages:
                 variants[fmt].append((width, rel))
         result = (stem, info["width"], info["height"], variants)
         self._sets[source] = result
+        # Into the output now, not at the end: checks that run before `finalized` (kp_validate's
+        # link check) must find the files the rewritten pages point to.
+        self._copy([rel for fmt in self.formats for _, rel in variants[fmt]])
         return result
 
     def _encode(self, source: Path, cache: Path) -> dict:
@@ -230,11 +236,14 @@ class ResponsiveImages:
     # -- publishing -------------------------------------------------------------------------
 
     def publish(self, output_path: Path | None = None) -> int:
-        """Copy the derivatives used in this run from the cache into the output folder."""
+        """Copy every derivative used in this run from the cache into the output folder."""
+        return self._copy(list(self.published), output_path)
+
+    def _copy(self, relative_paths: list[str], output_path: Path | None = None) -> int:
         output = Path(output_path or self.output_path)
         copied = 0
-        for rel, cached in self.published.items():
-            target = output / rel
+        for rel in relative_paths:
+            cached, target = self.published[rel], output / rel
             if target.is_file() and target.stat().st_size == cached.stat().st_size:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -170,7 +170,8 @@ def _poster(path: str, ctx):
     try:
         from kp_images.images import pipeline
 
-        return pipeline().image_set(os.path.join(ctx.content_dir, path), alt="")
+        # The play button names the video; the still under it is decorative.
+        return pipeline().image_set(os.path.join(ctx.content_dir, path), alt="", decorative=True)
     except (ImportError, RuntimeError):
         return {
             "src": "{static}/" + path,
