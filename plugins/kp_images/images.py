@@ -39,7 +39,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from bs4 import BeautifulSoup
-from kp_studio.errors import report
 from pelican import signals
 from PIL import Image, ImageOps
 
@@ -61,7 +60,9 @@ PIPELINE_VERSION = "1"
 MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
 EXTENSION = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
 PROCESSABLE = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".avif"}
-LINK_PREFIX = re.compile(r"^(?:\{(?:static|filename|attach)\}|\|(?:static|filename|attach)\|)")
+# {filename} is for links to other content; an image written with it is an author mistake
+# that kp_validate reports, so such images are left alone.
+LINK_PREFIX = re.compile(r"^(?:\{(?:static|attach)\}|\|(?:static|attach)\|)")
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,8 @@ class ResponsiveImages:
 
     def resolve(self, src: str, content) -> Path | None:
         """The source file behind an ``<img src>`` in rendered content, or None if external."""
+        if src.strip().startswith(("{filename}", "|filename|")):
+            return None
         value = LINK_PREFIX.sub("", src.strip())
         if self.siteurl and value.startswith(self.siteurl + "/"):
             value = value[len(self.siteurl) :]
@@ -293,12 +296,8 @@ class ResponsiveImages:
             if source.suffix.lower() not in PROCESSABLE:
                 continue
             if not source.is_file():
-                report(
-                    content.source_path,
-                    _line_of(content.source_path, posixpath.basename(src)),
-                    f"The image '{src}' does not exist.",
-                    "Check the file name and put the image under content/images/.",
-                )
+                # A missing image is reported once, with file and line, by kp_validate's link
+                # check; the <img> stays as written so that check sees what the author wrote.
                 continue
             images = self.image_set(
                 source,
@@ -314,16 +313,6 @@ class ResponsiveImages:
         if changed:
             content._content = str(soup)
             _forget_rendered(content)
-
-
-def _line_of(source_path: str, needle: str) -> int | None:
-    try:
-        for number, line in enumerate(Path(source_path).read_text().splitlines(), 1):
-            if needle and needle in line:
-                return number
-    except OSError:
-        pass
-    return None
 
 
 def _forget_rendered(content) -> None:

@@ -2,8 +2,8 @@
 
 Python builds the data; ``partials/seo.html`` puts each block in a
 ``<script type="application/ld+json">`` (a data block: browsers never execute it, so the
-``script-src 'self'`` CSP holds). :func:`dumps_for_script` escapes ``<``, ``>`` and ``&`` so a
-title containing ``</script>`` cannot end the element early.
+``script-src 'self'`` CSP holds). :func:`dumps_for_script` escapes ``<``, ``>``, ``&`` and
+``'`` so a title containing ``</script>`` cannot end the element early.
 
 Field choice follows Google's structured-data docs: ``LocalBusiness`` (we use its subtype
 ``ProfessionalService``) requires ``name`` and ``address``; ``Article``/``BlogPosting`` has only
@@ -25,7 +25,9 @@ DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 def dumps_for_script(data: dict) -> str:
     """JSON that is safe inside ``<script type="application/ld+json">``."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        text = text.replace(char, escape)
+    return text
 
 
 def _iso(value) -> str | None:

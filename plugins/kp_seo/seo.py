@@ -222,6 +222,23 @@ def write_robots(pelican) -> None:
     path.write_text(robots_txt(pelican.settings), encoding="utf-8")
 
 
+def reset_sitemap(pelican) -> None:
+    """Forget a previous build's sitemap state.
+
+    pelican-sitemap keeps the Pelican object of the build it is waiting for in a module-level
+    singleton and clears it only in ``finalized``; a build that stopped early (an author error
+    that raised) leaves it set, and every later build in the same process (livereload, tests)
+    then silently writes no sitemap.xml.
+    """
+    try:
+        from pelican.plugins.sitemap.sitemap import generator
+    except ImportError:
+        return
+    generator._main_pelican = None
+    generator.page_queue = []
+
+
 def register() -> None:
+    signals.initialized.connect(reset_sitemap)
     signals.generator_init.connect(add_template_helper)
     signals.finalized.connect(write_robots)
