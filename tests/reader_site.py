@@ -6,12 +6,15 @@ import random
 import shutil
 from pathlib import Path
 
+from bs4 import BeautifulSoup
 from PIL import Image, ImageFilter
 from sitetools.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_SITE = ROOT / "tests" / "test_data" / "reader_site"
 FLAGSHIP_URL = "/blog/ai-headshots-vs-photographer/"
+# The real site's flagship post (content/), for tests on the `site`/`published_site` builds.
+REAL_FLAGSHIP = "blog/ai-headshots-vs-professional-photographer/index.html"
 IMAGES = {
     "images/blog/flagship-hero.jpg": (2400, 1600),
     "images/blog/before.jpg": (1800, 1200),
@@ -61,3 +64,7 @@ def build_site(tmp: Path, **overrides) -> tuple[Path, object]:
     }
     result = build(ROOT / "pelicanconf.py", output, overrides=settings)
     return output, result
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")

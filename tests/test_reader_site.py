@@ -9,10 +9,9 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import soup
 from kp_newsletter import newsletter_form
 from kp_seo import dumps_for_script
-from reader_site import FLAGSHIP_URL
+from reader_site import FLAGSHIP_URL, REAL_FLAGSHIP, soup
 
 FLAGSHIP = FLAGSHIP_URL.strip("/") + "/index.html"
 CANONICAL = "https://kpstudios.example" + FLAGSHIP_URL
@@ -139,8 +138,6 @@ def test_sitemap_and_robots(reader_site):
 
 
 def test_published_build_has_feeds_discovery_and_absolute_sitemap(published_site):
-    from conftest import FLAGSHIP as REAL_FLAGSHIP
-
     head = soup(published_site / REAL_FLAGSHIP).head
     feeds = {link["type"]: link["href"] for link in head.find_all("link", rel="alternate")}
     assert feeds["application/atom+xml"] == "https://kpstudios.example/feeds/all.atom.xml"
@@ -239,8 +236,6 @@ def test_search_page_and_bundle_are_self_hosted(reader_site):
 
 
 def test_comparison_images_of_the_real_flagship_go_through_the_pipeline(site):
-    from conftest import FLAGSHIP as REAL_FLAGSHIP
-
     figures = soup(site / REAL_FLAGSHIP).select("figure.kp-compare")
     assert figures
     for img in (img for figure in figures for img in figure.select("img.kp-compare__img")):

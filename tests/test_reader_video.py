@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import soup
 from kp_studio.errors import AuthorError
 from kp_studio.video import video_url
-from reader_site import FLAGSHIP_URL, ROOT, make_content
+from reader_site import FLAGSHIP_URL, ROOT, make_content, soup
 from sitetools.build import build
 from test_reader_browser import browser, page, server  # noqa: F401  (shared fixtures)
 

@@ -40,7 +40,7 @@ from urllib.parse import unquote, urlparse
 
 from bs4 import BeautifulSoup
 from pelican import signals
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
@@ -299,13 +299,16 @@ class ResponsiveImages:
                 # A missing image is reported once, with file and line, by kp_validate's link
                 # check; the <img> stays as written so that check sees what the author wrote.
                 continue
-            images = self.image_set(
-                source,
-                img.get("alt", ""),
-                eager=first,
-                title=img.get("title", ""),
-                css_class=" ".join(img.get("class", [])),
-            )
+            try:
+                images = self.image_set(
+                    source,
+                    img.get("alt", ""),
+                    eager=first,
+                    title=img.get("title", ""),
+                    css_class=" ".join(img.get("class", [])),
+                )
+            except (OSError, UnidentifiedImageError, ValueError):
+                continue  # not an image Pillow can read: kp_validate reports it
             first = False
             markup = template.render(image=images)
             img.replace_with(BeautifulSoup(markup, "html.parser"))
@@ -345,7 +348,12 @@ def add_template_helper(generator) -> None:
         _pipeline = ResponsiveImages(generator.settings)
 
     def responsive_image(path, alt, sizes=None, eager=False, css_class=""):
-        return pipeline().image_set(path, alt, sizes=sizes, eager=eager, css_class=css_class)
+        """The ImageSet, or None when the file is missing or not an image: kp_validate
+        reports that with file and line, and the template simply shows no picture."""
+        try:
+            return pipeline().image_set(path, alt, sizes=sizes, eager=eager, css_class=css_class)
+        except (OSError, UnidentifiedImageError, ValueError):
+            return None
 
     generator.env.globals["responsive_image"] = responsive_image
 

@@ -25,6 +25,8 @@ import re
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlencode, urlparse
 
+from PIL import UnidentifiedImageError
+
 from .blocks import Option, StudioBlock, content_path, register_block, text
 from .errors import AuthorError
 
@@ -155,6 +157,13 @@ class VideoBlock(StudioBlock):
         poster = None
         if data["poster"]:
             poster = _poster(data["poster"], ctx)
+            if poster is None:
+                ctx.error(
+                    f"The poster '{data['poster']}' is not an image we can read.",
+                    "Export the still as JPEG or PNG.",
+                    ctx.option_line("poster"),
+                )
+                return None
         return {
             "video": {
                 **video,
@@ -172,6 +181,8 @@ def _poster(path: str, ctx):
 
         # The play button names the video; the still under it is decorative.
         return pipeline().image_set(os.path.join(ctx.content_dir, path), alt="", decorative=True)
+    except (OSError, UnidentifiedImageError, ValueError):
+        return None
     except (ImportError, RuntimeError):
         return {
             "src": "{static}/" + path,
