@@ -9,7 +9,9 @@ measures three builds per configuration, each in a fresh Python subprocess:
 * edit: one post's text changed, then built again.
 
 Reported: the median wall time and the median peak memory (the child's maximum resident
-set size, from ``os.wait4``) per configuration, and ours ÷ vanilla. The table goes to
+set size, from ``os.wait4``) per configuration, and ours ÷ vanilla. The CPU time (user +
+system, also from ``os.wait4``) is reported beside the wall time: on a shared machine it
+is the steadier of the two. The table goes to
 stdout and to ``benchmarks/results/build_speed.md``.
 
     python benchmarks/build_speed.py --sizes 100 1000 --runs 5
@@ -43,6 +45,7 @@ from corpus import write_corpus  # noqa: E402
 @dataclass
 class Sample:
     seconds: float
+    cpu_seconds: float
     peak_mb: float
 
 
@@ -51,16 +54,15 @@ def run_build(mode: str, corpus: Path, output: Path, cache: Path) -> Sample:
     command = [sys.executable, str(HERE / "run_build.py"), mode, str(corpus), str(output)]
     command.append(str(cache))
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     errors = process.stderr.read().decode() if process.stderr else ""
     if process.returncode != 0:
         raise RuntimeError(f"{mode} build failed ({process.returncode}):\n{errors[-3000:]}")
-    return Sample(seconds, usage.ru_maxrss / 1024)  # Linux reports kilobytes
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(seconds, cpu, usage.ru_maxrss / 1024)  # Linux reports kilobytes
 
 
 def edit_post(corpus: Path, round_number: int) -> Path:
@@ -80,15 +82,19 @@ def measure(size: int, runs: int, workdir: Path) -> dict[tuple[str, str], list[S
     for round_number in range(runs):
         for mode in MODES:
             output, cache = workdir / f"out-{mode}", workdir / f"cache-{mode}"
-            shutil.rmtree(output, ignore_errors=True)
-            shutil.rmtree(cache, ignore_errors=True)
+            for folder in (output, cache, output.with_name(f"{output.name}.cache")):
+                shutil.rmtree(folder, ignore_errors=True)
             samples[mode, "cold"].append(run_build(mode, corpus, output, cache))
             samples[mode, "warm"].append(run_build(mode, corpus, output, cache))
             edit_post(corpus, round_number * len(MODES) + MODES.index(mode))
             samples[mode, "edit"].append(run_build(mode, corpus, output, cache))
             print(
                 f"  N={size} round {round_number + 1}/{runs} {mode}: "
-                + ", ".join(f"{s} {samples[mode, s][-1].seconds:.2f} s" for s in SCENARIOS),
+                + ", ".join(
+                    f"{s} {samples[mode, s][-1].seconds:.2f} s "
+                    f"({samples[mode, s][-1].cpu_seconds:.2f} s CPU)"
+                    for s in SCENARIOS
+                ),
                 file=sys.stderr,
             )
     return samples
@@ -104,19 +110,25 @@ def table(results: dict[int, dict[tuple[str, str], list[Sample]]], runs: int) ->
         f"Python {platform.python_version()}.",
         "",
         "| posts | build | ours (s) | vanilla (s) | ours ÷ vanilla | ours ÷ vanilla cold "
+        "| CPU ours (s) | CPU vanilla (s) | CPU ÷ vanilla | CPU ÷ vanilla cold "
         "| ours peak (MB) | vanilla peak (MB) | memory ratio |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size, samples in results.items():
         vanilla_cold = median(samples["vanilla", "cold"], "seconds")
+        vanilla_cold_cpu = median(samples["vanilla", "cold"], "cpu_seconds")
         for scenario in SCENARIOS:
             ours_s = median(samples["ours", scenario], "seconds")
             vanilla_s = median(samples["vanilla", scenario], "seconds")
+            ours_cpu = median(samples["ours", scenario], "cpu_seconds")
+            vanilla_cpu = median(samples["vanilla", scenario], "cpu_seconds")
             ours_mb = median(samples["ours", scenario], "peak_mb")
             vanilla_mb = median(samples["vanilla", scenario], "peak_mb")
             lines.append(
                 f"| {size} | {scenario} | {ours_s:.2f} | {vanilla_s:.2f} "
                 f"| {ours_s / vanilla_s:.2f}× | {ours_s / vanilla_cold:.2f}× "
+                f"| {ours_cpu:.2f} | {vanilla_cpu:.2f} | {ours_cpu / vanilla_cpu:.2f}× "
+                f"| {ours_cpu / vanilla_cold_cpu:.2f}× "
                 f"| {ours_mb:.0f} | {vanilla_mb:.0f} | {ours_mb / vanilla_mb:.2f}× |"
             )
     return "\n".join(lines) + "\n"
@@ -127,7 +139,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=RESULTS / "build_speed.md")
+    parser.add_argument(
+        "--ours-settings",
+        type=Path,
+        help="settings file for 'ours' (e.g. an older pelicanconf.py, for a before figure)",
+    )
+    parser.add_argument(
+        "--ours-no-cache", action="store_true", help="build 'ours' without the content cache"
+    )
     args = parser.parse_args(argv)
+    if args.ours_settings:
+        os.environ["KP_BENCH_SETTINGS"] = str(args.ours_settings.resolve())
+    if args.ours_no_cache:
+        os.environ["KP_BENCH_CACHE"] = "0"
     with tempfile.TemporaryDirectory(prefix="kp-bench-") as tmp:
         results = {size: measure(size, args.runs, Path(tmp)) for size in args.sizes}
     markdown = table(results, args.runs)

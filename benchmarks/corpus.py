@@ -59,7 +59,7 @@ QUOTES = [
 HEADINGS = [
     "Why light matters more than the camera",
     "What to wear (and what to leave at home)",
-    "The trouble with \"perfect\" skin",
+    'The trouble with "perfect" skin',
     "How we retouch -- by hand",
     "Before you book: a short checklist",
     "What the AI gets wrong... and right",
@@ -185,7 +185,7 @@ def _write_images(folder: Path, seed: int) -> None:
     from PIL import Image, ImageDraw
 
     folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (a repeatable corpus, not a secret)
     for number in range(IMAGE_COUNT):
         image = Image.new("RGB", (1200, 800), tuple(rng.randrange(60, 200) for _ in range(3)))
         draw = ImageDraw.Draw(image)
@@ -202,7 +202,7 @@ def write_corpus(out: Path = DEFAULT_OUT, posts: int = 1000, seed: int = 2024) -
     out = Path(out)
     if out.exists():
         shutil.rmtree(out)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (a repeatable corpus, not a secret)
     blog, pages = out / "blog", out / "pages"
     blog.mkdir(parents=True)
     pages.mkdir()

@@ -10,10 +10,14 @@ that build's alone.
   feeds off because our development build writes none either.
 
     python benchmarks/run_build.py ours CORPUS OUTPUT CACHE
+
+(CACHE is where vanilla keeps its content cache, if its settings turn one on; ours keeps
+its cache where the build driver puts it, beside OUTPUT.)
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -51,11 +55,14 @@ def build(mode: str, corpus: Path, output: Path, cache: Path) -> int:
     from sitetools.build import build as atomic_build
     from sitetools.build import report
 
-    result = atomic_build(
-        ROOT / "pelicanconf.py",
-        output,
-        overrides={"PATH": str(corpus), "CACHE_PATH": str(cache)},
-    )
+    # Another settings file (an older pelicanconf.py, say) and no content cache measure a
+    # baseline; paths in it are taken relative to the repository, as they are for ours.
+    settings = Path(os.environ.get("KP_BENCH_SETTINGS", ROOT / "pelicanconf.py"))
+    overrides = {"PATH": str(corpus), "THEME": str(ROOT / "theme")}
+    overrides["PLUGIN_PATHS"] = [str(ROOT / "plugins")]
+    cache = os.environ.get("KP_BENCH_CACHE", "1") != "0"
+    # The driver keeps its content cache beside the output (``<output>.cache``).
+    result = atomic_build(settings, output, overrides=overrides, cache=cache)
     return report(result)
 
 

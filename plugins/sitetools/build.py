@@ -11,11 +11,19 @@ warning), and it writes straight into the output folder. This driver:
 
 Warnings that are known and harmless may be listed, with the reason, in
 ``IGNORED_WARNINGS``; there are none today.
+
+Parsed content is cached between builds (Pelican's reader-level content cache, checked by
+each file's MD5) in ``<output>.cache/<key>/``. The key hashes everything that shapes what
+a reader returns: the settings files, the plugins' code and the versions of Pelican,
+Markdown and the typography libraries; any change there starts a cold cache. A build that
+logs a problem drops its cache, so the next build reads (and reports) every file again.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import importlib.metadata
 import logging
 import os
 import shutil
@@ -82,6 +90,48 @@ def load_settings(settings_file: str | os.PathLike, overrides: dict | None = Non
     return read_settings(os.fspath(settings_file), override=overrides or {})
 
 
+# Packages whose version changes what a reader returns for the same file.
+CACHE_KEY_PACKAGES = ("pelican", "markdown", "pymdown-extensions", "typogrify", "smartypants")
+
+
+def content_cache_key(settings_file: str | os.PathLike, content_path: str) -> str:
+    """A hash of everything besides the file itself that shapes a reader's output."""
+    root = Path(settings_file).resolve().parent
+    digest = hashlib.sha256(str(Path(content_path).resolve()).encode())
+    sources = sorted(root.glob("*.py")) + sorted(
+        path
+        for path in (root / "plugins").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and "tests" not in path.parts
+    )
+    for path in sources:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    for package in CACHE_KEY_PACKAGES:
+        try:
+            digest.update(f"{package}=={importlib.metadata.version(package)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{package} missing".encode())
+    return digest.hexdigest()[:16]
+
+
+def content_cache_settings(
+    settings_file: str | os.PathLike, content_path: str, output: Path
+) -> dict:
+    """Settings for a content cache beside ``output``, dropping caches of other keys."""
+    folder = output.with_name(f"{output.name}.cache")
+    key = content_cache_key(settings_file, content_path)
+    if folder.is_dir():
+        for stale in folder.iterdir():
+            if stale.name != key:
+                shutil.rmtree(stale, ignore_errors=True)
+    return {
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "CONTENT_CACHING_LAYER": "reader",
+        "CHECK_MODIFIED_METHOD": "md5",
+        "CACHE_PATH": str(folder / key),
+    }
+
+
 def _swap_into_place(new: Path, final: Path) -> None:
     """Replace ``final`` with ``new`` using renames only, so there is no half-copied state."""
     if final.exists() or final.is_symlink():
@@ -101,12 +151,14 @@ def build(
     overrides: dict | None = None,
     verbose: bool = False,
     after_build: Iterable[Callable[[Path], list[str]]] = (),
+    cache: bool = True,
 ) -> BuildResult:
     """Build the site atomically into ``output`` (default: the settings' OUTPUT_PATH).
 
     ``after_build`` callables get the freshly built folder before it is swapped in and
     return a list of problems; any problem fails the build the same way a logged error
     does (the production build uses this to minify and check before publishing).
+    ``cache=False`` builds without reading or writing the content cache.
     """
     from pelican import Pelican
 
@@ -124,6 +176,11 @@ def build(
         staging = final.with_name(f"{final.name}.building-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
         overrides.update(OUTPUT_PATH=str(staging), DELETE_OUTPUT_DIRECTORY=False)
+        cache_path = None
+        if cache:
+            cached = content_cache_settings(settings_file, settings["PATH"], final)
+            cache_path = Path(cached["CACHE_PATH"])
+            overrides = {**cached, **overrides}
         settings = load_settings(settings_file, overrides)
         result = BuildResult(final)
         try:
@@ -135,6 +192,8 @@ def build(
             for step in after_build:
                 collector.problems.extend(step(staging))
         result.problems = list(collector.problems)
+        if not result.ok and cache_path is not None:
+            shutil.rmtree(cache_path, ignore_errors=True)
         if result.ok:
             _swap_into_place(staging, final)
             staging = None
