@@ -13,7 +13,8 @@ in the same order. Only wasted work is cut, never a rule:
   tokenises twice; caps' pattern only runs on text holding two capitals.
 * widont's pattern is tried at every space of the page, but it can only match the last
   word before a closing ``p``, ``h1``-``h6``, ``li``, ``dt``, ``dd`` (or the end): here it
-  is tried near each of those first, and from the start of that block only if that fails.
+  is tried from the last spaces of each block first, and from the block's start only if
+  that fails.
 * amp's per-tag pass runs only when there is a lone ``&`` at all.
 
 ``tests/test_typography.py`` proves the equality on real and generated posts, and with
@@ -238,32 +239,32 @@ _WIDONT = re.compile(
     re.VERBOSE,
 )
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|dt|dd)>")
-# How far before a block's end the last word is looked for first.
-_WIDONT_TAIL = 400
-
-
-def _widont_block(block: str) -> str:
-    """widont on text with no block end except, maybe, at its very end.
-
-    Any match ends at that block end (or the end of the text) and starts just before the
-    last space before the last word, so there is at most one, and a search that starts
-    anywhere before it finds the same one as a search from the start.
-    """
-    match = _WIDONT.search(block, max(0, len(block) - _WIDONT_TAIL))
-    if match is None and len(block) > _WIDONT_TAIL:
-        match = _WIDONT.search(block)
-    if match is None:
-        return block
-    return block[: match.start()] + match.expand(r"\1&nbsp;\2") + block[match.end() :]
 
 
 def _widont(text: str) -> str:
-    pieces = []
-    start = 0
-    for block_end in _BLOCK_END.finditer(text):
-        pieces.append(_widont_block(text[start : block_end.end()]))
-        start = block_end.end()
-    pieces.append(_widont_block(text[start:]))
+    """widont, block by block.
+
+    A match ends at a block end (or the end of the text) and starts just before the last
+    space before the last word, so each block has at most one, and a search that starts
+    anywhere before it finds the same one as a search from the block's start. ``search``
+    with ``endpos`` sees the block as if it were the whole text, as ``$`` needs.
+    """
+    pieces: list[str] = []
+    copied = start = 0
+    ends = [block_end.end() for block_end in _BLOCK_END.finditer(text)]
+    ends.append(len(text))
+    for end in ends:
+        # Usually the match starts one character before the last or the last-but-one
+        # space; if not, the full search below finds it.
+        near = text.rfind(" ", start, text.rfind(" ", start, end)) - 1
+        match = _WIDONT.search(text, max(start, near), end)
+        if match is None and near > start:
+            match = _WIDONT.search(text, start, end)
+        if match is not None:
+            pieces += (text[copied : match.start()], match.expand(r"\1&nbsp;\2"))
+            copied = match.end()
+        start = end
+    pieces.append(text[copied:])
     return "".join(pieces)
 
 
