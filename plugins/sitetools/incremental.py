@@ -28,6 +28,7 @@ A change to settings or plugin code needs a fresh process (Python keeps the old 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -48,8 +49,6 @@ logger = logging.getLogger(__name__)
 # Metadata whose change can move a post between or within listings, or change its URL.
 STRUCTURAL_FIELDS = (
     "slug",
-    "url",
-    "save_as",
     "date",
     "status",
     "category",
@@ -58,6 +57,8 @@ STRUCTURAL_FIELDS = (
     "lang",
     "translation",
     "template",
+    "override_url",
+    "override_save_as",
 )
 
 
@@ -214,11 +215,30 @@ class SelectiveWriter(Writer):
 
 
 def _listed_fields(content: Content, settings: dict) -> tuple:
+    """What listings and URLs depend on, from plain attributes (URL properties are slow,
+    and with the settings unchanged they follow from these)."""
     values = [str(getattr(content, name, None)) for name in STRUCTURAL_FIELDS]
     # A page's title shows in every page's menu when pages are on the menu.
     if type(content).__name__ == "Page" and settings.get("DISPLAY_PAGES_ON_MENU"):
         values.append(str(getattr(content, "title", None)))
     return tuple(values)
+
+
+def _switch_to_mtime(readers) -> None:
+    """Check the warm cache by modification time from now on (a stat, where MD5 reads
+    the file). Entries are re-stamped only if their MD5 still matches."""
+    fresh = {}
+    for filename, (stamp, data) in readers._cache.items():
+        try:
+            with open(filename, "rb") as source:
+                if hashlib.md5(source.read(), usedforsecurity=False).digest() != stamp:
+                    continue
+            fresh[filename] = (os.path.getmtime(filename), data)
+        except OSError:
+            continue
+    readers._cache = fresh
+    readers._filestamp_func = os.path.getmtime
+    readers.save_cache = lambda: None  # the cache lives in memory from now on
 
 
 @dataclass
@@ -254,8 +274,8 @@ class SiteSession:
         self.pelican = Pelican(self.settings)
         self._warm_readers: dict[type, object] = {}
         self._listed: dict[str, tuple] = {}  # source path -> fields listings depend on
-        self._sources: set[str] = set()
-        self._saved_as: dict[str, str] = {}
+        self._contents_before: dict[str, Content] = {}
+        self._envs: dict[type, object] = {}  # Jinja environments, templates compiled once
 
     # -- public --------------------------------------------------------------------------
 
@@ -276,7 +296,7 @@ class SiteSession:
             if not path.is_relative_to(self.content_root):
                 return RebuildPlan(full=True, reason=f"{path.name} is not content")
             relative = str(path.relative_to(self.content_root))
-            if relative not in self._sources or not path.is_file():
+            if relative not in self._contents_before or not path.is_file():
                 return RebuildPlan(full=True, reason=f"{relative} was added or removed")
             changed.add(relative)
         return RebuildPlan(full=False, changed=changed, reason="content edited")
@@ -287,8 +307,13 @@ class SiteSession:
         first = not self._warm_readers
         settings = self.settings
         if not first:
-            # Warm readers replace these generators' own: do not load the disk cache.
-            settings = {**settings, "LOAD_CONTENT_CACHE": False, "CACHE_CONTENT": False}
+            # Warm readers replace these generators' own: load no disk cache, hash nothing.
+            settings = {
+                **settings,
+                "LOAD_CONTENT_CACHE": False,
+                "CACHE_CONTENT": False,
+                "CHECK_MODIFIED_METHOD": "mtime",
+            }
         generators = [
             cls(
                 context=context,
@@ -300,6 +325,9 @@ class SiteSession:
             for cls in self.pelican._get_generator_classes()
         ]
         for generator in generators:
+            # Jinja reloads a template whose file changed, so one environment will do.
+            if hasattr(generator, "env"):
+                generator.env = self._envs.setdefault(type(generator), generator.env)
             readers = self._warm_readers.get(type(generator))
             if readers is not None:
                 generator.readers = readers
@@ -329,11 +357,10 @@ class SiteSession:
                     generator.check_disabled_readers()
             if first:
                 for readers in self._warm_readers.values():
-                    # From now on the cache lives in memory; the disk copy was saved.
-                    readers.save_cache = lambda: None
+                    _switch_to_mtime(readers)
             if not plan.full:
-                plan = self._escalate(plan, generators)
-            self._remember(generators)
+                plan = self._escalate(plan, context)
+            self._remember(context, plan)
             signals.all_generators_finalized.send(generators)
             for generator in generators:
                 if hasattr(generator, "refresh_metadata_intersite_links"):
@@ -352,30 +379,17 @@ class SiteSession:
             # Read the files again next time, so their problems are reported again.
             for readers in self._warm_readers.values():
                 for relative in plan.changed:
-                    readers._cache.pop(relative, None)
+                    readers._cache.pop(os.path.join(self.content_root, relative), None)
         return RebuildResult(plan, written, collector.problems, time.perf_counter() - started)
 
-    def _contents(self, generators) -> dict[str, Content]:
-        found: dict[str, Content] = {}
-        for generator in generators:
-            for name in (
-                "articles",
-                "translations",
-                "drafts",
-                "drafts_translations",
-                "hidden_articles",
-                "hidden_translations",
-                "pages",
-                "hidden_pages",
-                "draft_pages",
-            ):
-                for content in getattr(generator, name, []) or []:
-                    found[content.get_relative_source_path()] = content
-        return found
+    @staticmethod
+    def _contents(context: dict) -> dict[str, Content]:
+        """Every post and page read (any status), by source path relative to PATH."""
+        return dict(context["generated_content"])
 
-    def _escalate(self, plan: RebuildPlan, generators) -> RebuildPlan:
+    def _escalate(self, plan: RebuildPlan, context: dict) -> RebuildPlan:
         """A full plan if an edit changed what listings or URLs depend on."""
-        contents = self._contents(generators)
+        contents = self._contents(context)
         for relative in plan.changed:
             content = contents.get(relative)
             if content is None:
@@ -385,17 +399,15 @@ class SiteSession:
             plan.changed_ids.add(id(content))
         return plan
 
-    def _remember(self, generators) -> None:
-        """What the next edit is compared with: the published posts and pages (any other
-        file under PATH, an image say, takes a full rebuild)."""
-        contents = self._contents(generators)
+    def _remember(self, context: dict, plan: RebuildPlan) -> None:
+        """What the next edit is compared with; pages of posts that are gone are deleted."""
+        contents = self._contents(context)
+        if plan.full:
+            for path, old in self._contents_before.items():
+                new = contents.get(path)
+                if new is None or new.save_as != old.save_as or new.status != old.status:
+                    stale = self.output / old.save_as if old.save_as else None
+                    if stale is not None and stale.is_file():
+                        stale.unlink()
         self._listed = {path: _listed_fields(c, self.settings) for path, c in contents.items()}
-        # A post that is gone (deleted, or now a draft elsewhere) leaves no page behind.
-        saved_as = {path: c.save_as for path, c in contents.items() if c.save_as}
-        still_written = set(saved_as.values())
-        for old in set(self._saved_as.values()) - still_written:
-            stale = self.output / old
-            if stale.is_file():
-                stale.unlink()
-        self._saved_as = saved_as
-        self._sources = set(contents)
+        self._contents_before = contents
