@@ -91,7 +91,7 @@ AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["kp_assets", "kp_typography"]
+PLUGINS = ["kp_assets", "kp_studio", "kp_typography"]
 
 # Jinja: escape everything an author writes unless a template says otherwise.
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}

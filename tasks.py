@@ -23,11 +23,19 @@ OUTPUT = ROOT / "output"
 HOST, PORT = "127.0.0.1", 8000
 
 
-def _build(settings: str, output: Path = OUTPUT, verbose: bool = False) -> None:
+PUBLISH_OUTPUT = ROOT / "output-publish"
+CHECK_OUTPUT = ROOT / "output-check"
+
+
+def _build(
+    settings: str, output: Path = OUTPUT, verbose: bool = False, gates: bool = False
+) -> None:
     from sitetools.build import build as run_build
     from sitetools.build import report
+    from sitetools.production import production_steps
 
-    status = report(run_build(settings, output, verbose=verbose))
+    steps = production_steps(settings, gates=gates) if settings == PUBLISH_SETTINGS else ()
+    status = report(run_build(settings, output, verbose=verbose, after_build=steps))
     if status:
         raise Exit(code=status)
 
@@ -49,7 +57,8 @@ def build(c, prod=False, verbose=False):
 
 @task
 def preview(c):
-    """Build the site with the production settings (publishconf.py) into output/."""
+    """Build the site with the production settings (publishconf.py) into output/: fingerprinted,
+    minified and precompressed, with its _headers file, exactly as it will be deployed."""
     _build(PUBLISH_SETTINGS)
 
 
@@ -75,6 +84,10 @@ def livereload(c, port=PORT):
 @task(help={"title": "The post's title.", "category": "Its category (default: Journal)."})
 def new_post(c, title, category="Journal"):
     """Start a new post: writes content/blog/<slug>.md with full front matter, dated now."""
+    if title.startswith("-"):
+        # invoke passes `invoke new-post --help` to us as the title: answer it, write nothing.
+        print(f'Usage: invoke new-post "Title" [--category NAME]\n\n{new_post.__doc__}')
+        return
     from pelican.settings import DEFAULT_CONFIG
     from pelican.utils import slugify
 
@@ -116,7 +129,70 @@ def clean(c):
             print(f"Deleted {target.relative_to(ROOT)}/")
 
 
-@task(help={"args": "Extra arguments for pytest, e.g. -k compare."})
-def test(c, args=""):
-    """Run the whole test suite (unit, site, browser and server tests) with pytest."""
-    c.run(f"{sys.executable} -m pytest {args}", pty=False)
+@task(
+    help={
+        "args": "Extra arguments for pytest, e.g. -k compare.",
+        "gates": "Also run the quality gates on the real site (invoke check); on by default.",
+    }
+)
+def test(c, args="", gates=True):
+    """Run the whole test suite: ruff (lint and format), pytest (unit, site, browser and server
+    tests), then the quality gates on the real site (invoke check)."""
+    c.run(f"{sys.executable} -m ruff check .")
+    c.run(f"{sys.executable} -m ruff format --check .")
+    c.run(f"{sys.executable} -m pytest {args}")
+    if gates:
+        check(c)
+
+
+@task(
+    iterable=["page"],
+    help={"page": "Check only this page, by URL path, e.g. /blog/my-post/ (repeatable)."},
+)
+def check(c, page=None):
+    """Build the site with the development and the publish settings, then run the quality gates
+    on every page of both: HTML validity, links and anchors, headless Chromium (console errors,
+    failed or third-party requests, CSP violations), and axe-core at 1280 and 320 px.
+    Screenshots and reports go to output-check/. Any finding fails."""
+    from sitetools.check import run_checks
+    from sitetools.check.__main__ import load_settings
+
+    _build(DEV_SETTINGS)
+    _build(PUBLISH_SETTINGS, output=PUBLISH_OUTPUT)
+    passed = failed = 0
+    for settings, output in [(DEV_SETTINGS, OUTPUT), (PUBLISH_SETTINGS, PUBLISH_OUTPUT)]:
+        studio, site_url = load_settings(settings)
+        shots = CHECK_OUTPUT / Path(settings).stem
+        report = run_checks(output, page or None, shots, studio_settings=studio, site_url=site_url)
+        text = report.render()
+        (shots / "report.txt").write_text(text + "\n", encoding="utf-8")
+        print(f"\n== {settings}: {output.relative_to(ROOT)}/\n{text}")
+        passed, failed = passed + report.passed, failed + report.failed
+    print(f"\nAll gates, both builds:\n{passed} passed, {failed} failed")
+    if failed:
+        raise Exit(code=1)
+
+
+@task(
+    help={
+        "target": "rsync, gh-pages or local (default: DEPLOY['target'] or KP_DEPLOY_TARGET).",
+        "dry_run": "List what would change and change nothing.",
+    }
+)
+def deploy(c, target=None, dry_run=False):
+    """Build with publishconf.py, run the quality checks, and ship output/ to the target.
+
+    Nothing is shipped if the build or any check fails. See the README for the targets.
+    """
+    from sitetools.deploy import main as deploy_main
+
+    # The gates run on the staged build; output/ is replaced only if they all pass.
+    _build(PUBLISH_SETTINGS, gates=True)
+    argv = ["--settings", PUBLISH_SETTINGS, str(OUTPUT)]
+    if target:
+        argv += ["--target", target]
+    if dry_run:
+        argv.append("--dry-run")
+    status = deploy_main(argv)
+    if status:
+        raise Exit(code=status)

@@ -15,14 +15,35 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import ClassVar
+
+# Types Python's mimetypes may not know; with ``nosniff`` a wrong type breaks the asset.
+EXTRA_TYPES = {
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".woff2": "font/woff2",
+    ".wasm": "application/wasm",
+    ".xml": "application/xml",
+    ".webmanifest": "application/manifest+json",
+}
 
 
 class SiteRequestHandler(http.server.SimpleHTTPRequestHandler):
-    extra_headers: Mapping[str, str] = {}
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        **EXTRA_TYPES,
+    }
+    extra_headers: ClassVar[Mapping[str, str]] = {}
 
     def end_headers(self) -> None:
         for name, value in self.extra_headers.items():
             self.send_header(name, value)
+        # Local serving is for checking and previewing: a stale cached asset would hide a fix.
+        self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
     def send_error(self, code, message=None, explain=None):
@@ -49,9 +70,11 @@ def make_server(
     headers: Mapping[str, str] | None = None,
 ) -> http.server.ThreadingHTTPServer:
     handler = type("Handler", (SiteRequestHandler,), {"extra_headers": dict(headers or {})})
-    return http.server.ThreadingHTTPServer(
+    server = http.server.ThreadingHTTPServer(
         (host, port), functools.partial(handler, directory=str(root))
     )
+    server.daemon_threads = True
+    return server
 
 
 @contextmanager

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def build(corpus: Path, output: Path, typogrify: bool) -> dict[str, bytes]:
-    plugins = ["kp_assets"] if typogrify else ["kp_assets", "kp_typography"]
+    plugins = ["kp_assets", "kp_studio"] + ([] if typogrify else ["kp_typography"])
     settings = read_settings(
         str(ROOT / "pelicanconf.py"),
         override={
@@ -52,7 +52,7 @@ def test_without_either_the_site_is_not_typeset(corpus, tmp_path):
     settings = read_settings(
         str(ROOT / "pelicanconf.py"),
         override={"PATH": str(corpus), "OUTPUT_PATH": str(tmp_path), "TYPOGRIFY": False,
-                  "PLUGINS": ["kp_assets"]},
+                  "PLUGINS": ["kp_assets", "kp_studio"]},
     )  # fmt: skip
     Pelican(settings).run()
     post = (tmp_path / "blog/bench-post-0001/index.html").read_text()

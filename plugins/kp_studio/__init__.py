@@ -1,0 +1,44 @@
+"""kp studios' Pelican plugin: author blocks, the AI-edit comparison, the call to action.
+
+Modules, one concern each:
+
+* ``blocks``        the shared block mechanism (``/// name | argument`` + YAML options);
+                    its docstring explains how to add a block such as ``/// video``.
+* ``source``        file and line of every block, for error messages.
+* ``render``        placeholders -> theme partials (``partials/NAME.html``), after reading.
+* ``compare``       ``/// compare``: before/after slider with a "what changed" overlay.
+* ``diffimage``     the cached build-time pixel difference behind that overlay.
+* ``consultation``  the call to action, per article and as ``/// consultation``.
+* ``settings``      ``STUDIO["consultation"]`` and ``KP_STUDIO``, validated.
+* ``errors``        one format for author errors: ``file:line``, problem, how to fix.
+
+All markup lives in the theme (``theme/templates/partials/``); this package parses,
+validates and hands data over.
+"""
+
+from __future__ import annotations
+
+from pelican import signals
+
+from . import compare, consultation  # noqa: F401  (register their blocks)
+from .blocks import StudioBlocksExtension
+from .render import render_articles, render_pages
+from .settings import studio_settings
+from .source import install_reader
+
+
+def add_markdown_extension(pelican) -> None:
+    """Enable our blocks in Pelican's Markdown, keeping the configured extensions."""
+    settings = pelican.settings
+    markdown = settings.setdefault("MARKDOWN", {})
+    extensions = markdown.setdefault("extensions", [])
+    if not any(isinstance(extension, StudioBlocksExtension) for extension in extensions):
+        extensions.append(StudioBlocksExtension())
+    studio_settings(settings)  # report settings errors at the start of the build
+
+
+def register() -> None:
+    signals.initialized.connect(add_markdown_extension)
+    signals.readers_init.connect(install_reader)
+    signals.article_generator_finalized.connect(render_articles)
+    signals.page_generator_finalized.connect(render_pages)

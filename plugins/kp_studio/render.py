@@ -1,0 +1,165 @@
+"""Replace block placeholders with theme partials, after Pelican has read the content.
+
+Runs on ``article_generator_finalized`` and ``page_generator_finalized``: by then every
+content object exists, whether it was just read or loaded from Pelican's content cache
+(the cache is saved just before these signals, so it keeps the placeholders and a cached
+post is checked and rendered again on every build), and the generator's Jinja ``env``
+holds the theme. Each placeholder becomes ``env.get_template("partials/NAME.html")``
+rendered with the variables the block's ``prepare()`` returns. Parse errors stored in
+placeholders are reported here, with the content's file and the block's line.
+
+Each content object gets ``kp_components``, the set of block names it renders, so the
+theme loads a component's CSS and JS only where it is used; articles also get ``cta``
+(see ``consultation.py``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .blocks import PLACEHOLDER_CLASS, REGISTRY
+from .errors import report
+from .settings import StudioSettings, studio_settings
+
+PLACEHOLDER = re.compile(
+    rf'<div class="{PLACEHOLDER_CLASS}"(?P<attrs>[^>]*)>(?P<body>.*?)</div>', re.DOTALL
+)
+ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+
+ARTICLE_LISTS = (
+    "articles",
+    "translations",
+    "hidden_articles",
+    "hidden_translations",
+    "drafts",
+    "drafts_translations",
+)
+PAGE_LISTS = (
+    "pages",
+    "translations",
+    "hidden_pages",
+    "hidden_translations",
+    "draft_pages",
+    "draft_translations",
+)
+
+
+@dataclass
+class RenderContext:
+    """What a block's ``prepare()`` may use, and how it reports a problem."""
+
+    generator: Any
+    content: Any
+    line: int | None
+    settings: StudioSettings
+    option_lines: dict[str, int | None] = field(default_factory=dict)
+    failed: bool = False
+
+    def option_line(self, name: str) -> int | None:
+        """Line of option ``name`` in the block (the block's line if not written)."""
+        return self.option_lines.get(name) or self.line
+
+    @property
+    def content_dir(self) -> str:
+        return self.generator.path
+
+    @property
+    def output_dir(self) -> str:
+        return self.generator.output_path
+
+    @property
+    def siteurl(self) -> str:
+        return self.generator.settings.get("SITEURL", "")
+
+    def typography(self, text: str | None) -> str | None:
+        """Curly quotes and dashes in author prose, as Pelican's TYPOGRIFY gives the post.
+
+        Pelican typogrifies the HTML it reads; our partials are rendered later, so their
+        prose (captions, labels, headlines) gets the same treatment here, as plain text,
+        before the template escapes it.
+        """
+        if not text or not self.generator.settings.get("TYPOGRIFY"):
+            return text
+        import smartypants
+
+        dashes = self.generator.settings.get("TYPOGRIFY_DASHES", "default")
+        attr = {"oldschool": smartypants.Attr.set2, "oldschool_inverted": smartypants.Attr.set3}
+        curled = smartypants.smartypants(
+            html.escape(text, quote=False), attr.get(dashes, smartypants.Attr.set1)
+        )
+        return html.unescape(curled)
+
+    def error(self, problem: str, fix: str, line: int | None = None) -> None:
+        report(self.content.source_path, line or self.line, problem, fix)
+        self.failed = True
+
+
+def render_content(content: Any, generator: Any) -> None:
+    """Render every placeholder of one content object (once)."""
+    if hasattr(content, "kp_components"):
+        return
+    settings = studio_settings(generator.settings)
+    components: set[str] = set()
+
+    def render_placeholder(match: re.Match[str]) -> str:
+        attributes = {k: html.unescape(v) for k, v in ATTRIBUTE.findall(match["attrs"])}
+        name = attributes.get("data-kp-block", "")
+        line_text = attributes.get("data-kp-line", "")
+        line = int(line_text) if line_text.isdigit() else None
+        if "data-kp-errors" in attributes:
+            for error in json.loads(attributes["data-kp-errors"]):
+                report(content.source_path, error["line"], error["problem"], error["fix"])
+            return ""
+        block = REGISTRY.get(name)
+        if block is None or "data-kp-data" not in attributes:
+            return ""  # unclosed block (reported by the reader) or a block since removed
+        option_lines = json.loads(attributes.get("data-kp-lines") or "{}")
+        ctx = RenderContext(generator, content, line, settings, option_lines)
+        variables = block.prepare(json.loads(attributes["data-kp-data"]), ctx)
+        if variables is None or ctx.failed:
+            return ""
+        components.add(name)
+        template = generator.env.get_template(f"partials/{name}.html")
+        return template.render({"SITEURL": ctx.siteurl, **variables})
+
+    source = getattr(content, "_content", None)
+    if source and PLACEHOLDER_CLASS in source:
+        content._content = PLACEHOLDER.sub(render_placeholder, source)
+        _forget_memoized(content)
+    content.kp_components = components
+
+
+def _forget_memoized(content: Any) -> None:
+    # Pelican memoizes get_content/get_summary per object; a plugin that read them before
+    # this signal would otherwise keep serving the placeholders.
+    for method in ("get_content", "get_summary"):
+        cache = getattr(getattr(type(content), method, None), "cache", None)
+        if isinstance(cache, dict):
+            for key in [key for key in cache if key and key[0] is content]:
+                del cache[key]
+
+
+def _contents(generator: Any, lists: tuple[str, ...]) -> list[Any]:
+    seen: dict[int, Any] = {}
+    for name in lists:
+        for content in getattr(generator, name, None) or []:
+            seen.setdefault(id(content), content)
+    return list(seen.values())
+
+
+def render_articles(generator: Any) -> None:
+    from .consultation import article_cta
+
+    settings = studio_settings(generator.settings)
+    for article in _contents(generator, ARTICLE_LISTS):
+        render_content(article, generator)
+        article.cta = article_cta(article, settings)
+
+
+def render_pages(generator: Any) -> None:
+    for page in _contents(generator, PAGE_LISTS):
+        render_content(page, generator)

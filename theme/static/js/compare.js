@@ -1,0 +1,23 @@
+// Before/after comparisons (partials/compare.html): progressive enhancement of figures
+// that already show both images. The range input is the control (keyboard, touch and
+// screen readers work natively); its value drives one custom property, --kp-pos.
+for (const figure of document.querySelectorAll(".kp-compare")) {
+  const range = figure.querySelector(".kp-compare__range");
+  if (!range) continue;
+  const show = () => figure.style.setProperty("--kp-pos", range.value);
+  range.addEventListener("input", show);
+  show();
+  range.hidden = false;
+  figure.classList.add("kp-compare--slider");
+
+  const toggle = figure.querySelector(".kp-compare__toggle");
+  const overlay = figure.querySelector(".kp-compare__diff");
+  if (toggle && overlay) {
+    toggle.hidden = false;
+    toggle.addEventListener("click", () => {
+      const pressed = toggle.getAttribute("aria-pressed") !== "true";
+      toggle.setAttribute("aria-pressed", String(pressed));
+      overlay.hidden = !pressed;
+    });
+  }
+}
