@@ -68,9 +68,9 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 
-# Typography: curly quotes, dashes, ellipses and no widows, by the kp_typography plugin
-# (typogrify's result, byte for byte, at a tenth of its cost); Pelican's own pass stays off.
-TYPOGRIFY = False
+# Typography: curly quotes, dashes, ellipses and no widows. The kp_typography plugin does
+# it in Pelican's place: typogrify's result, byte for byte, at a fraction of its cost.
+TYPOGRIFY = True
 # Dates and code are not prose; the JSON-LD block must keep straight quotes.
 TYPOGRIFY_IGNORE_TAGS = ["pre", "code", "script", "kbd", "time"]
 

@@ -82,7 +82,7 @@ def measure(size: int, runs: int, workdir: Path) -> dict[tuple[str, str], list[S
     for round_number in range(runs):
         for mode in MODES:
             output, cache = workdir / f"out-{mode}", workdir / f"cache-{mode}"
-            for folder in (output, cache, output.with_name(f"{output.name}.cache")):
+            for folder in (output, cache, output.with_name(f"{output.name}-cache")):
                 shutil.rmtree(folder, ignore_errors=True)
             samples[mode, "cold"].append(run_build(mode, corpus, output, cache))
             samples[mode, "warm"].append(run_build(mode, corpus, output, cache))

@@ -150,7 +150,7 @@ def _post(rng: random.Random, index: int, count: int, start: datetime) -> str:
             lines += [
                 "/// compare | The same portrait, edited by an app and by hand",
                 f"before: images/bench/photo-{before}.jpg",
-                "before_alt: The portrait after an AI app's edit, smoothed skin and a changed smile",
+                "before_alt: The portrait after an AI app's edit, smoothed skin, another smile",
                 f"after: images/bench/photo-{after}.jpg",
                 "after_alt: The same portrait retouched by hand, natural skin and the real smile",
                 "///",

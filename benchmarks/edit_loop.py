@@ -65,7 +65,9 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 600) -> None:
 
 
 def set_title(post: Path, title: str) -> None:
-    text = re.sub(r"^Title: .*$", f"Title: {title}", post.read_text(encoding="utf-8"), 1, re.M)
+    text = re.sub(
+        r"^Title: .*$", f"Title: {title}", post.read_text(encoding="utf-8"), count=1, flags=re.M
+    )
     post.write_text(text, encoding="utf-8")
 
 

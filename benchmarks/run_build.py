@@ -12,7 +12,7 @@ that build's alone.
     python benchmarks/run_build.py ours CORPUS OUTPUT CACHE
 
 (CACHE is where vanilla keeps its content cache, if its settings turn one on; ours keeps
-its cache where the build driver puts it, beside OUTPUT.)
+its cache where the build driver puts it, beside OUTPUT, in OUTPUT-cache.)
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def build(mode: str, corpus: Path, output: Path, cache: Path) -> int:
     overrides = {"PATH": str(corpus), "THEME": str(ROOT / "theme")}
     overrides["PLUGIN_PATHS"] = [str(ROOT / "plugins")]
     cache = os.environ.get("KP_BENCH_CACHE", "1") != "0"
-    # The driver keeps its content cache beside the output (``<output>.cache``).
+    # The driver keeps its content cache beside the output (``<output>-cache``).
     result = atomic_build(settings, output, overrides=overrides, cache=cache)
     return report(result)
 

@@ -7,9 +7,10 @@ bytes faster, at the same point of the pipeline: on what each reader returns (co
 title, summary), before Pelican's reader cache stores it, so a warm build does not
 typeset again. (Pelican applies typogrify after the reader cache, on every build.)
 
-Settings: turn ``TYPOGRIFY`` off (if it is on, Pelican typesets and this plugin stays
-out of the way) and keep ``TYPOGRIFY_IGNORE_TAGS``. With ``TYPOGRIFY_OMIT_FILTERS`` or a
-non-default ``TYPOGRIFY_DASHES``, typogrify's own filters are used, unchanged.
+Settings: Pelican's own. With ``TYPOGRIFY`` on and this plugin loaded, the plugin
+typesets instead of Pelican (``TYPOGRIFY_IGNORE_TAGS`` is obeyed); with it off, nothing is
+typeset. With ``TYPOGRIFY_OMIT_FILTERS`` or a non-default ``TYPOGRIFY_DASHES``,
+typogrify's own filters are used, unchanged.
 """
 
 from __future__ import annotations
@@ -70,9 +71,12 @@ def install(generator) -> None:
     readers = getattr(generator, "readers", None)
     if readers is None or not _enabled(generator.settings):
         return
-    if generator.settings.get("TYPOGRIFY"):
-        logger.debug("kp_typography: TYPOGRIFY is on, so Pelican typesets; not installing")
+    if not generator.settings.get("TYPOGRIFY") or getattr(readers, "_kp_typography", False):
         return
+    # Pelican's own pass stays off for these readers only: the site's settings keep
+    # TYPOGRIFY on, and plugins that typeset their own text (kp_studio) read it there.
+    readers.settings = {**readers.settings, "TYPOGRIFY": False}
+    readers._kp_typography = True
     typeset = make_typesetter(generator.settings)
     for reader in readers.readers.values():
         typeset_reader(reader, typeset)

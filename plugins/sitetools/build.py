@@ -13,7 +13,7 @@ Warnings that are known and harmless may be listed, with the reason, in
 ``IGNORED_WARNINGS``; there are none today.
 
 Parsed content is cached between builds (Pelican's reader-level content cache, checked by
-each file's MD5) in ``<output>.cache/<key>/``. The key hashes everything that shapes what
+each file's MD5) in ``<output>-cache/<key>/``. The key hashes everything that shapes what
 a reader returns: the settings files, the plugins' code and the versions of Pelican,
 Markdown and the typography libraries; any change there starts a cold cache. A build that
 logs a problem drops its cache, so the next build reads (and reports) every file again.
@@ -117,7 +117,7 @@ def content_cache_settings(
     settings_file: str | os.PathLike, content_path: str, output: Path
 ) -> dict:
     """Settings for a content cache beside ``output``, dropping caches of other keys."""
-    folder = output.with_name(f"{output.name}.cache")
+    folder = output.with_name(f"{output.name}-cache")
     key = content_cache_key(settings_file, content_path)
     if folder.is_dir():
         for stale in folder.iterdir():
