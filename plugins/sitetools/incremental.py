@@ -247,6 +247,7 @@ class RebuildResult:
     written: list[str]
     problems: list[str]
     seconds: float
+    cpu_seconds: float = 0.0
 
 
 class SiteSession:
@@ -338,7 +339,7 @@ class SiteSession:
         return generators
 
     def _run(self, plan: RebuildPlan) -> RebuildResult:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         collector = ProblemCollector()
         logging.getLogger().addHandler(collector)
         written: list[str] = []
@@ -380,7 +381,13 @@ class SiteSession:
             for readers in self._warm_readers.values():
                 for relative in plan.changed:
                     readers._cache.pop(os.path.join(self.content_root, relative), None)
-        return RebuildResult(plan, written, collector.problems, time.perf_counter() - started)
+        return RebuildResult(
+            plan,
+            written,
+            collector.problems,
+            time.perf_counter() - started,
+            time.process_time() - cpu_started,
+        )
 
     @staticmethod
     def _contents(context: dict) -> dict[str, Content]:

@@ -121,7 +121,11 @@ def watch_and_serve(
                 print(f"  {problem}", file=sys.stderr)
         else:
             what = "everything" if result.plan.full else f"{len(result.written)} page(s)"
-            print(f"Rebuilt {what} in {result.seconds:.2f} s ({result.plan.reason}).")
+            print(
+                f"Rebuilt {what} in {result.seconds:.2f} s, {result.cpu_seconds:.2f} s CPU "
+                f"({result.plan.reason}).",
+                flush=True,
+            )
 
     def on_change(paths: list[str]) -> None:
         if any(Path(path).is_relative_to(c) for path in paths for c in code):
