@@ -117,7 +117,7 @@ def new_post(c, title, category="Journal"):
 @task
 def clean(c):
     """Delete the output folders (output/ and its leftovers), and nothing else."""
-    for path in [OUTPUT, *ROOT.glob("output.*"), ROOT / "output-check", ROOT / "output-cache"]:
+    for path in [OUTPUT, *ROOT.glob("output.*"), ROOT / "output-check"]:
         if path.is_symlink():  # remove the link itself, never what it points to
             path.unlink()
             continue

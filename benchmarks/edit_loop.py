@@ -40,7 +40,8 @@ sys.path.insert(0, {plugins!r})
 from pathlib import Path
 from sitetools.livereload import watch_and_serve
 watch_and_serve(Path({root!r}), "pelicanconf.py", Path({output!r}), "127.0.0.1", {port},
-                overrides={{"PATH": {corpus!r}}}, watched=[Path({corpus!r})])
+                overrides={{"PATH": {corpus!r}, "CACHE_PATH": {cache!r}}},
+                watched=[Path({corpus!r})])
 """
 
 
@@ -159,8 +160,14 @@ def main(argv: list[str] | None = None) -> int:
         corpus = write_corpus(Path(tmp) / "corpus", posts=args.posts)
         output = Path(tmp) / "output"
         port = free_port()
-        code = SERVER.format(plugins=str(ROOT / "plugins"), root=str(ROOT), port=port,
-                             output=str(output), corpus=str(corpus))  # fmt: skip
+        code = SERVER.format(
+            plugins=str(ROOT / "plugins"),
+            root=str(ROOT),
+            port=port,
+            output=str(output),
+            corpus=str(corpus),
+            cache=str(Path(tmp) / "cache"),
+        )
         log = (Path(tmp) / "livereload.log").open("w")
         process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=log,
                                    stderr=subprocess.STDOUT)  # fmt: skip

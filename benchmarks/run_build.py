@@ -11,8 +11,8 @@ that build's alone.
 
     python benchmarks/run_build.py ours CORPUS OUTPUT CACHE
 
-(CACHE is where vanilla keeps its content cache, if its settings turn one on; ours keeps
-its cache where the build driver puts it, beside OUTPUT, in OUTPUT-cache.)
+CACHE is the build's CACHE_PATH: Pelican's content cache (if the settings turn it on) and
+plugins' caches (kp_studio's diff images) live there.
 """
 
 from __future__ import annotations
@@ -58,10 +58,9 @@ def build(mode: str, corpus: Path, output: Path, cache: Path) -> int:
     # Another settings file (an older pelicanconf.py, say) and no content cache measure a
     # baseline; paths in it are taken relative to the repository, as they are for ours.
     settings = Path(os.environ.get("KP_BENCH_SETTINGS", ROOT / "pelicanconf.py"))
-    overrides = {"PATH": str(corpus), "THEME": str(ROOT / "theme")}
+    overrides = {"PATH": str(corpus), "THEME": str(ROOT / "theme"), "CACHE_PATH": str(cache)}
     overrides["PLUGIN_PATHS"] = [str(ROOT / "plugins")]
     cache = os.environ.get("KP_BENCH_CACHE", "1") != "0"
-    # The driver keeps its content cache beside the output (``<output>-cache``).
     result = atomic_build(settings, output, overrides=overrides, cache=cache)
     return report(result)
 

@@ -50,7 +50,8 @@ def set_meta(post: Path, name: str, value: str) -> None:
 def session(tmp_path_factory):
     corpus = write_corpus(tmp_path_factory.mktemp("site") / "content", posts=36, seed=5)
     output = corpus.parent / "output"
-    session = SiteSession(SETTINGS, output, overrides={"PATH": str(corpus)})
+    overrides = {"PATH": str(corpus), "CACHE_PATH": str(corpus.parent / "cache")}
+    session = SiteSession(SETTINGS, output, overrides=overrides)
     result = session.build()
     assert result.problems == [] and result.plan.full
     return session

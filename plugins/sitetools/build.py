@@ -12,11 +12,12 @@ warning), and it writes straight into the output folder. This driver:
 Warnings that are known and harmless may be listed, with the reason, in
 ``IGNORED_WARNINGS``; there are none today.
 
-Parsed content is cached between builds (Pelican's reader-level content cache, checked by
-each file's MD5) in ``<output>-cache/<key>/``. The key hashes everything that shapes what
-a reader returns: the settings files, the plugins' code and the versions of Pelican,
-Markdown and the typography libraries; any change there starts a cold cache. A build that
-logs a problem drops its cache, so the next build reads (and reports) every file again.
+Parsed content is cached between builds (Pelican's reader-level content cache in
+CACHE_PATH, checked by each file's MD5). A key stored beside it hashes everything else that
+shapes what a reader returns: the settings file's name, the content folder, the settings
+files, the plugins' code and the versions of Pelican, Markdown and the typography
+libraries; a different key drops the content cache (and nothing else in CACHE_PATH). A
+build that logs a problem drops it too, so the next build reads and reports every file.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ CACHE_KEY_PACKAGES = ("pelican", "markdown", "pymdown-extensions", "typogrify", 
 def content_cache_key(settings_file: str | os.PathLike, content_path: str) -> str:
     """A hash of everything besides the file itself that shapes a reader's output."""
     root = Path(settings_file).resolve().parent
-    digest = hashlib.sha256(str(Path(content_path).resolve()).encode())
+    digest = hashlib.sha256(f"{Path(settings_file).name}\0{Path(content_path).resolve()}".encode())
     sources = sorted(root.glob("*.py")) + sorted(
         path
         for path in (root / "plugins").rglob("*")
@@ -113,22 +114,38 @@ def content_cache_key(settings_file: str | os.PathLike, content_path: str) -> st
     return digest.hexdigest()[:16]
 
 
-def content_cache_settings(
-    settings_file: str | os.PathLike, content_path: str, output: Path
-) -> dict:
-    """Settings for a content cache beside ``output``, dropping caches of other keys."""
-    folder = output.with_name(f"{output.name}-cache")
-    key = content_cache_key(settings_file, content_path)
-    if folder.is_dir():
-        for stale in folder.iterdir():
-            if stale.name != key:
-                shutil.rmtree(stale, ignore_errors=True)
+# Pelican's content cache files in CACHE_PATH (reader and generator layers).
+CONTENT_CACHE_FILES = (
+    "ArticlesGenerator-Readers",
+    "PagesGenerator-Readers",
+    "ArticlesGenerator",
+    "PagesGenerator",
+)
+CONTENT_CACHE_KEY_FILE = "content-cache.key"
+
+
+def drop_content_cache(cache_path: str | os.PathLike) -> None:
+    """Delete Pelican's content cache, and only it: plugins' caches (image derivatives,
+    diffs) are keyed by content hashes and stay valid."""
+    for name in (*CONTENT_CACHE_FILES, CONTENT_CACHE_KEY_FILE):
+        (Path(cache_path) / name).unlink(missing_ok=True)
+
+
+def content_cache_settings(settings_file: str | os.PathLike, settings: dict) -> dict:
+    """Settings that turn the content cache on in ``settings["CACHE_PATH"]``, dropping a
+    cache made with another key first."""
+    cache_path = Path(settings["CACHE_PATH"])
+    key = content_cache_key(settings_file, settings["PATH"])
+    key_file = cache_path / CONTENT_CACHE_KEY_FILE
+    if not key_file.is_file() or key_file.read_text(encoding="utf-8") != key:
+        drop_content_cache(cache_path)
+        cache_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(key, encoding="utf-8")
     return {
         "CACHE_CONTENT": True,
         "LOAD_CONTENT_CACHE": True,
         "CONTENT_CACHING_LAYER": "reader",
         "CHECK_MODIFIED_METHOD": "md5",
-        "CACHE_PATH": str(folder / key),
     }
 
 
@@ -178,9 +195,8 @@ def build(
         overrides.update(OUTPUT_PATH=str(staging), DELETE_OUTPUT_DIRECTORY=False)
         cache_path = None
         if cache:
-            cached = content_cache_settings(settings_file, settings["PATH"], final)
-            cache_path = Path(cached["CACHE_PATH"])
-            overrides = {**cached, **overrides}
+            overrides = {**content_cache_settings(settings_file, settings), **overrides}
+            cache_path = settings["CACHE_PATH"]
         settings = load_settings(settings_file, overrides)
         result = BuildResult(final)
         try:
@@ -193,7 +209,7 @@ def build(
                 collector.problems.extend(step(staging))
         result.problems = list(collector.problems)
         if not result.ok and cache_path is not None:
-            shutil.rmtree(cache_path, ignore_errors=True)
+            drop_content_cache(cache_path)
         if result.ok:
             _swap_into_place(staging, final)
             staging = None

@@ -263,7 +263,7 @@ class SiteSession:
         self.output = Path(output).resolve()
         overrides = dict(overrides or {})
         base = load_settings(self.settings_file, overrides)
-        cache = content_cache_settings(self.settings_file, base["PATH"], self.output)
+        cache = content_cache_settings(self.settings_file, base)
         overrides = {
             **cache,
             **overrides,
