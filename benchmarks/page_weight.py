@@ -22,6 +22,7 @@ import argparse
 import gzip
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -89,7 +90,7 @@ def weigh(base: str, path: str) -> dict[str, dict[str, int]]:
         context = browser.new_context(**p.devices["Moto G4"])
         page = context.new_page()
         responses = []
-        page.on("response", responses.append)
+        page.on("response", lambda response: responses.append(response))
         page.goto(base + path, wait_until="load")
         page.wait_for_timeout(300)
         for response in responses:
@@ -186,10 +187,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="kp-weight-") as tmp:
         output = Path(tmp) / "output"
+        output.mkdir()
+        # Production pages use absolute URLs: point them at the local server.
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        os.environ["SITEURL"] = f"http://127.0.0.1:{port}"
         build_production(output)
         pages = [("home", "/"), ("flagship", FLAGSHIP), ("comparison", comparison_post())]
         rows = []
-        with running_server(output) as base:
+        with running_server(output, port=port) as base:
             for name, path in pages:
                 scores = None if args.no_lighthouse else lighthouse(base + path)
                 rows.append((f"{name} (`{path}`)", path, weigh(base, path), scores))
