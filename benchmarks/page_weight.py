@@ -36,14 +36,11 @@ ROOT = HERE.parent
 RESULTS = HERE / "results"
 FLAGSHIP = "/blog/ai-headshots-vs-professional-photographer/"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
-CHROMIUM = "/usr/bin/chromium"
-CHROME_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 KINDS = ("html", "css", "js", "font", "theme image", "content image", "other")
 
 sys.path.insert(0, str(ROOT / "plugins"))
+from sitetools.chromium import CHROMIUM  # noqa: E402
+from sitetools.chromium import CHROMIUM_ARGS as CHROME_FLAGS  # noqa: E402
 
 
 def build_production(output: Path) -> None:
