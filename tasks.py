@@ -131,6 +131,20 @@ def clean(c):
 
 @task(
     help={
+        "sizes": "Corpus sizes for the build benchmark (default: '100 1000').",
+        "runs": "Alternating runs per configuration (default: 5).",
+        "no_lighthouse": "Skip Lighthouse (page weight only).",
+    }
+)
+def bench(c, sizes="100 1000", runs=5, no_lighthouse=False):
+    """Benchmarks: build speed against vanilla Pelican, the livereload edit loop, page weight
+    and Lighthouse; writes benchmarks/results/bench.md (see benchmarks/README.md)."""
+    lighthouse = " --no-lighthouse" if no_lighthouse else ""
+    c.run(f"{sys.executable} benchmarks/bench.py --sizes '{sizes}' --runs {int(runs)}{lighthouse}")
+
+
+@task(
+    help={
         "args": "Extra arguments for pytest, e.g. -k compare.",
         "gates": "Also run the quality gates on the real site (invoke check); on by default.",
     }

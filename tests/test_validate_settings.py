@@ -27,8 +27,19 @@ def studio_with(path: tuple, value):
 
 
 CASES = [
-    (("consultation", "url"), "javascript:alert(1)", 'STUDIO["consultation"]["url"]', "safe link"),
-    (("consultation", "url"), "book-a-consultation", 'STUDIO["consultation"]["url"]', "safe link"),
+    # The consultation's keys are kp_studio's to check (kp_studio.settings).
+    (
+        ("consultation", "url"),
+        "javascript:alert(1)",
+        'STUDIO["consultation"]["url"]',
+        "not a site path",
+    ),
+    (
+        ("consultation", "url"),
+        "book-a-consultation",
+        'STUDIO["consultation"]["url"]',
+        "not a site path",
+    ),
     (("consultation", "label"), KeyError, 'STUDIO["consultation"]["label"]', "is missing"),
     (("newsletter", "action"), "http//list-manage.com", 'STUDIO["newsletter"]["action"]', "safe"),
     (("url",), "/relative/", 'STUDIO["url"]', "not a safe link"),

@@ -20,6 +20,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import sync_playwright
+from sitetools.chromium import CHROMIUM, CHROMIUM_ARGS
 from sitetools.headers import security_headers
 from sitetools.serve import running_server
 
@@ -34,16 +35,6 @@ HOSTILE = [
     "' onmouseover='alert(1)' x='",
 ]
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "data", "srcset")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def hostile_post(number: int, value: str) -> str:
@@ -191,7 +182,7 @@ def test_a_browser_runs_nothing_and_reports_no_csp_violation(hostile_site):
     dialogs: list[str] = []
     problems: list[str] = []
     with running_server(hostile_site, headers=headers) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             page.add_init_script(

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
-from functools import cache
 from pathlib import Path
 
 from pelican import signals
@@ -41,7 +40,9 @@ class Assets:
         self.output_dir = Path(settings["OUTPUT_PATH"]) / settings["THEME_STATIC_DIR"]
         self.fingerprint = bool(settings.get("ASSET_FINGERPRINT", False))
         self.used: dict[str, str] = {}
-        self._name = cache(self._resolve)
+        # A plain dict, not functools.cache: settings (and so this object) are pickled
+        # into Pelican's content cache with every category, tag and author.
+        self._names: dict[str, str] = {}
 
     def _resolve(self, relative_path: str) -> str:
         source = self.static_dir / relative_path
@@ -55,7 +56,9 @@ class Assets:
         return fingerprinted_name(relative_path, source.read_bytes())
 
     def __call__(self, relative_path: str) -> str:
-        name = self._name(relative_path)
+        name = self._names.get(relative_path)
+        if name is None:
+            name = self._names[relative_path] = self._resolve(relative_path)
         self.used[relative_path] = name
         return f"{self.url_prefix}/{name}"
 

@@ -24,7 +24,6 @@ from .errors import report
 # handler sees the same object and each settings error is reported once.
 _RESOLVED_KEY = "_KP_STUDIO_RESOLVED"
 
-SAFE_URL = re.compile(r"^(?:https?://[^\s]+|/[^\s]*|mailto:[^\s]+|tel:[^\s]+)$", re.IGNORECASE)
 
 CONSULTATION_REQUIRED = ("url", "label", "headline", "text", "session_length")
 CONSULTATION_OPTIONAL = ("phone", "email")
@@ -143,7 +142,10 @@ def _parse_consultation(studio: Any) -> Consultation | None:
         )
         valid = False
     url = values.get("url")
-    if url and not SAFE_URL.match(url):
+    # kp_validate holds the one rule for URLs; imported here because it imports our errors.
+    from kp_validate.settings_schema import safe_url
+
+    if url and not safe_url(url):
         _setting_error(
             'STUDIO["consultation"]["url"]',
             f"{url!r} is not a site path or an http(s), mailto or tel URL.",

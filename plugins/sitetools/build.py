@@ -11,11 +11,20 @@ warning), and it writes straight into the output folder. This driver:
 
 Warnings that are known and harmless may be listed, with the reason, in
 ``IGNORED_WARNINGS``, with the reason; they are still printed.
+
+Parsed content is cached between builds (Pelican's reader-level content cache in
+CACHE_PATH, checked by each file's MD5). A key stored beside it hashes everything else that
+shapes what a reader returns: the settings file's name, the content folder, the settings
+files, the plugins' code and the versions of Pelican, Markdown and the typography
+libraries; a different key drops the content cache (and nothing else in CACHE_PATH). A
+build that logs a problem drops it too, so the next build reads and reports every file.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import importlib.metadata
 import logging
 import os
 import shutil
@@ -87,6 +96,64 @@ def load_settings(settings_file: str | os.PathLike, overrides: dict | None = Non
     return read_settings(os.fspath(settings_file), override=overrides or {})
 
 
+# Packages whose version changes what a reader returns for the same file.
+CACHE_KEY_PACKAGES = ("pelican", "markdown", "pymdown-extensions", "typogrify", "smartypants")
+
+
+def content_cache_key(settings_file: str | os.PathLike, content_path: str) -> str:
+    """A hash of everything besides the file itself that shapes a reader's output."""
+    root = Path(settings_file).resolve().parent
+    digest = hashlib.sha256(f"{Path(settings_file).name}\0{Path(content_path).resolve()}".encode())
+    sources = sorted(root.glob("*.py")) + sorted(
+        path
+        for path in (root / "plugins").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and "tests" not in path.parts
+    )
+    for path in sources:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    for package in CACHE_KEY_PACKAGES:
+        try:
+            digest.update(f"{package}=={importlib.metadata.version(package)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{package} missing".encode())
+    return digest.hexdigest()[:16]
+
+
+# Pelican's content cache files in CACHE_PATH (reader and generator layers).
+CONTENT_CACHE_FILES = (
+    "ArticlesGenerator-Readers",
+    "PagesGenerator-Readers",
+    "ArticlesGenerator",
+    "PagesGenerator",
+)
+CONTENT_CACHE_KEY_FILE = "content-cache.key"
+
+
+def drop_content_cache(cache_path: str | os.PathLike) -> None:
+    """Delete Pelican's content cache, and only it: plugins' caches (image derivatives,
+    diffs) are keyed by content hashes and stay valid."""
+    for name in (*CONTENT_CACHE_FILES, CONTENT_CACHE_KEY_FILE):
+        (Path(cache_path) / name).unlink(missing_ok=True)
+
+
+def content_cache_settings(settings_file: str | os.PathLike, settings: dict) -> dict:
+    """Settings that turn the content cache on in ``settings["CACHE_PATH"]``, dropping a
+    cache made with another key first."""
+    cache_path = Path(settings["CACHE_PATH"])
+    key = content_cache_key(settings_file, settings["PATH"])
+    key_file = cache_path / CONTENT_CACHE_KEY_FILE
+    if not key_file.is_file() or key_file.read_text(encoding="utf-8") != key:
+        drop_content_cache(cache_path)
+        cache_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(key, encoding="utf-8")
+    return {
+        "CACHE_CONTENT": True,
+        "LOAD_CONTENT_CACHE": True,
+        "CONTENT_CACHING_LAYER": "reader",
+        "CHECK_MODIFIED_METHOD": "md5",
+    }
+
+
 def _swap_into_place(new: Path, final: Path) -> None:
     """Replace ``final`` with ``new`` using renames only, so there is no half-copied state."""
     if final.exists() or final.is_symlink():
@@ -106,12 +173,14 @@ def build(
     overrides: dict | None = None,
     verbose: bool = False,
     after_build: Iterable[Callable[[Path], list[str]]] = (),
+    cache: bool = True,
 ) -> BuildResult:
     """Build the site atomically into ``output`` (default: the settings' OUTPUT_PATH).
 
     ``after_build`` callables get the freshly built folder before it is swapped in and
     return a list of problems; any problem fails the build the same way a logged error
     does (the production build uses this to minify and check before publishing).
+    ``cache=False`` builds without reading or writing the content cache.
     """
     from pelican import Pelican
 
@@ -129,6 +198,10 @@ def build(
         staging = final.with_name(f"{final.name}.building-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
         overrides.update(OUTPUT_PATH=str(staging), DELETE_OUTPUT_DIRECTORY=False)
+        cache_path = None
+        if cache:
+            overrides = {**content_cache_settings(settings_file, settings), **overrides}
+            cache_path = settings["CACHE_PATH"]
         settings = load_settings(settings_file, overrides)
         result = BuildResult(final)
         try:
@@ -140,6 +213,8 @@ def build(
             for step in after_build:
                 collector.problems.extend(step(staging))
         result.problems = list(collector.problems)
+        if not result.ok and cache_path is not None:
+            drop_content_cache(cache_path)
         if result.ok:
             _swap_into_place(staging, final)
             staging = None

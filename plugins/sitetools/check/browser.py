@@ -20,20 +20,11 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
+from sitetools.chromium import CHROMIUM, CHROMIUM_ARGS
+
 from .a11y import axe_violations
 from .report import Report
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BROWSER_CHECKS = ("console", "requests", "third-party", "csp", "a11y", "a11y-320", "reflow-320")
 OTHER_VIEWPORT_CHECKS = {"desktop": ("a11y-320", "reflow-320"), "mobile": ("a11y",)}
 

@@ -1,0 +1,170 @@
+"""Build the same synthetic corpus with our settings and with vanilla Pelican; compare.
+
+For each corpus size, and for each of ``--runs`` rounds, the two configurations take turns
+(ours, vanilla, ours, vanilla, ...) so that a busy machine slows both alike. Each round
+measures three builds per configuration, each in a fresh Python subprocess:
+
+* cold: no output folder and no content cache (image caches kept, as the issue asks);
+* warm: the same build again, nothing changed;
+* edit: one post's text changed, then built again.
+
+Reported: the median wall time and the median peak memory (the child's maximum resident
+set size, from ``os.wait4``) per configuration, and ours ÷ vanilla. The CPU time (user +
+system, also from ``os.wait4``) is reported beside the wall time: on a shared machine it
+is the steadier of the two. The table goes to
+stdout and to ``benchmarks/results/build_speed.md``.
+
+    python benchmarks/build_speed.py --sizes 100 1000 --runs 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results"
+MODES = ("ours", "vanilla")
+SCENARIOS = ("cold", "warm", "edit")
+
+sys.path.insert(0, str(HERE))
+from corpus import write_corpus  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "plugins"))
+from sitetools.build import drop_content_cache  # noqa: E402
+
+
+@dataclass
+class Sample:
+    seconds: float
+    cpu_seconds: float
+    peak_mb: float
+
+
+def run_build(mode: str, corpus: Path, output: Path, cache: Path) -> Sample:
+    """One build in a fresh subprocess; its wall time and its own peak RSS."""
+    command = [sys.executable, str(HERE / "run_build.py"), mode, str(corpus), str(output)]
+    command.append(str(cache))
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    errors = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode != 0:
+        raise RuntimeError(f"{mode} build failed ({process.returncode}):\n{errors[-3000:]}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(seconds, cpu, usage.ru_maxrss / 1024)  # Linux reports kilobytes
+
+
+def edit_post(corpus: Path, round_number: int) -> Path:
+    """Change one post's text (a new sentence each round) the way an author would."""
+    posts = sorted((corpus / "blog").glob("*.md"))
+    post = posts[len(posts) // 2]
+    with post.open("a", encoding="utf-8") as stream:
+        stream.write(f"\nAn edit made in round {round_number} -- it's a small one.\n")
+    return post
+
+
+def measure(size: int, runs: int, workdir: Path) -> dict[tuple[str, str], list[Sample]]:
+    corpus = write_corpus(workdir / f"corpus-{size}", posts=size)
+    samples: dict[tuple[str, str], list[Sample]] = {
+        (mode, scenario): [] for mode in MODES for scenario in SCENARIOS
+    }
+    for round_number in range(runs):
+        for mode in MODES:
+            output, cache = workdir / f"out-{mode}", workdir / f"cache-{mode}"
+            # Cold: no output and no content cache; image caches (kp_studio's diffs) are
+            # kept, as they are between real builds: they are keyed by the images' hashes.
+            shutil.rmtree(output, ignore_errors=True)
+            drop_content_cache(cache)
+            samples[mode, "cold"].append(run_build(mode, corpus, output, cache))
+            samples[mode, "warm"].append(run_build(mode, corpus, output, cache))
+            edit_post(corpus, round_number * len(MODES) + MODES.index(mode))
+            samples[mode, "edit"].append(run_build(mode, corpus, output, cache))
+            print(
+                f"  N={size} round {round_number + 1}/{runs} {mode}: "
+                + ", ".join(
+                    f"{s} {samples[mode, s][-1].seconds:.2f} s "
+                    f"({samples[mode, s][-1].cpu_seconds:.2f} s CPU)"
+                    for s in SCENARIOS
+                ),
+                file=sys.stderr,
+            )
+    return samples
+
+
+def table(results: dict[int, dict[tuple[str, str], list[Sample]]], runs: int) -> str:
+    def median(values: list[Sample], attribute: str) -> float:
+        return statistics.median(getattr(sample, attribute) for sample in values)
+
+    lines = [
+        f"Build speed, median of {runs} alternating runs; "
+        f"{datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}.",
+        "",
+        "| posts | build | ours (s) | vanilla (s) | ours ÷ vanilla | ours ÷ vanilla cold "
+        "| CPU ours (s) | CPU vanilla (s) | CPU ÷ vanilla | CPU ÷ vanilla cold "
+        "| ours peak (MB) | vanilla peak (MB) | memory ratio |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, samples in results.items():
+        vanilla_cold = median(samples["vanilla", "cold"], "seconds")
+        vanilla_cold_cpu = median(samples["vanilla", "cold"], "cpu_seconds")
+        for scenario in SCENARIOS:
+            ours_s = median(samples["ours", scenario], "seconds")
+            vanilla_s = median(samples["vanilla", scenario], "seconds")
+            ours_cpu = median(samples["ours", scenario], "cpu_seconds")
+            vanilla_cpu = median(samples["vanilla", scenario], "cpu_seconds")
+            ours_mb = median(samples["ours", scenario], "peak_mb")
+            vanilla_mb = median(samples["vanilla", scenario], "peak_mb")
+            lines.append(
+                f"| {size} | {scenario} | {ours_s:.2f} | {vanilla_s:.2f} "
+                f"| {ours_s / vanilla_s:.2f}× | {ours_s / vanilla_cold:.2f}× "
+                f"| {ours_cpu:.2f} | {vanilla_cpu:.2f} | {ours_cpu / vanilla_cpu:.2f}× "
+                f"| {ours_cpu / vanilla_cold_cpu:.2f}× "
+                f"| {ours_mb:.0f} | {vanilla_mb:.0f} | {ours_mb / vanilla_mb:.2f}× |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=RESULTS / "build_speed.md")
+    parser.add_argument(
+        "--ours-settings",
+        type=Path,
+        help="settings file for 'ours' (e.g. an older pelicanconf.py, for a before figure)",
+    )
+    parser.add_argument(
+        "--ours-no-cache", action="store_true", help="build 'ours' without the content cache"
+    )
+    args = parser.parse_args(argv)
+    if args.ours_settings:
+        os.environ["KP_BENCH_SETTINGS"] = str(args.ours_settings.resolve())
+    if args.ours_no_cache:
+        os.environ["KP_BENCH_CACHE"] = "0"
+    with tempfile.TemporaryDirectory(prefix="kp-bench-") as tmp:
+        results = {size: measure(size, args.runs, Path(tmp)) for size in args.sizes}
+    markdown = table(results, args.runs)
+    print(markdown)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(markdown, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

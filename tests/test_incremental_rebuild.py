@@ -1,0 +1,130 @@
+"""An incremental rebuild (sitetools.incremental, used by ``invoke livereload``) leaves
+the output exactly as a full build of the same sources would: every page that shows an
+edited post is rewritten, and no other page needs to be."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pelican import Pelican
+from pelican.settings import read_settings
+from sitetools.incremental import SiteSession
+
+from benchmarks.corpus import write_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+SETTINGS = ROOT / "pelicanconf.py"
+
+
+def full_build(corpus: Path, output: Path) -> None:
+    settings = read_settings(str(SETTINGS), override={"PATH": str(corpus),
+                                                      "OUTPUT_PATH": str(output)})  # fmt: skip
+    Pelican(settings).run()
+
+
+def html_files(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): path.read_text(encoding="utf-8")
+        for path in sorted(folder.rglob("*.html"))
+    }
+
+
+def assert_same_site(incremental: Path, fresh: Path) -> None:
+    built, expected = html_files(incremental), html_files(fresh)
+    assert built.keys() == expected.keys()
+    different = [name for name in expected if built[name] != expected[name]]
+    assert different == []
+
+
+def set_meta(post: Path, name: str, value: str) -> None:
+    text = post.read_text(encoding="utf-8")
+    text, count = re.subn(rf"^{name}: .*$", f"{name}: {value}", text, count=1, flags=re.M)
+    assert count == 1
+    post.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory):
+    corpus = write_corpus(tmp_path_factory.mktemp("site") / "content", posts=36, seed=5)
+    output = corpus.parent / "output"
+    overrides = {"PATH": str(corpus), "CACHE_PATH": str(corpus.parent / "cache")}
+    session = SiteSession(SETTINGS, output, overrides=overrides)
+    result = session.build()
+    assert result.problems == [] and result.plan.full
+    return session
+
+
+@pytest.fixture
+def fresh(session, tmp_path):
+    def build() -> Path:
+        shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
+        full_build(session.content_root, tmp_path / "fresh")
+        return tmp_path / "fresh"
+
+    return build
+
+
+def test_title_edit_rewrites_every_page_that_shows_the_post(session, fresh):
+    post = session.content_root / "blog" / "bench-post-0020.md"
+    set_meta(post, "Title", "Zanzibar, a title nobody has seen")
+    result = session.rebuild([post])
+    assert result.problems == []
+    assert not result.plan.full  # the fast path was taken
+    # Pages that show the post: itself, a blog index page, its category, tag and author
+    # pages, the archives (and the home page, which is always rewritten).
+    showing = [name for name, html in html_files(session.output).items()
+               if "Zanzibar" in html]  # fmt: skip
+    assert "blog/bench-post-0020/index.html" in showing
+    assert "blog/archives/index.html" in showing
+    assert any(name.startswith("blog/category/") for name in showing)
+    assert any(name.startswith("blog/tag/") for name in showing)
+    assert any(name.startswith("blog/author/") for name in showing)
+    assert any(re.match(r"blog/(page/\d+/)?index.html", name) for name in showing)
+    # Far fewer pages were written than a full build writes.
+    assert len(result.written) < len(html_files(session.output)) / 3
+    assert_same_site(session.output, fresh())
+
+
+def test_summary_and_body_edits_match_a_full_build(session, fresh):
+    post = session.content_root / "blog" / "bench-post-0007.md"
+    set_meta(post, "Summary", 'A brand-new summary -- with "quotes" and an ellipsis...')
+    with post.open("a", encoding="utf-8") as stream:
+        stream.write("\nOne more paragraph, it's new.\n")
+    result = session.rebuild([post])
+    assert result.problems == [] and not result.plan.full
+    assert_same_site(session.output, fresh())
+
+
+def test_date_edit_moves_the_post_everywhere(session, fresh):
+    post = session.content_root / "blog" / "bench-post-0003.md"
+    set_meta(post, "Date", "2031-05-04 10:00")
+    result = session.rebuild([post])
+    assert result.problems == [] and result.plan.full
+    assert_same_site(session.output, fresh())
+
+
+def test_category_and_tag_edits_match_a_full_build(session, fresh):
+    post = session.content_root / "blog" / "bench-post-0011.md"
+    set_meta(post, "Category", "A new category")
+    set_meta(post, "Tags", "fresh-tag, headshots")
+    result = session.rebuild([post])
+    assert result.problems == []
+    assert_same_site(session.output, fresh())
+
+
+def test_added_and_removed_posts_match_a_full_build(session, fresh):
+    source = session.content_root / "blog" / "bench-post-0001.md"
+    added = session.content_root / "blog" / "an-added-post.md"
+    text = source.read_text(encoding="utf-8").replace("bench-post-0001", "an-added-post")
+    added.write_text(text, encoding="utf-8")
+    result = session.rebuild([added])
+    assert result.problems == [] and result.plan.full
+    assert_same_site(session.output, fresh())
+    added.unlink()
+    result = session.rebuild([added])
+    assert result.problems == [] and result.plan.full
+    assert not (session.output / "blog" / "an-added-post" / "index.html").exists()
+    assert_same_site(session.output, fresh())
