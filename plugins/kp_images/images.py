@@ -59,6 +59,7 @@ DEFAULTS = {
 PIPELINE_VERSION = "1"
 MIME = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
 EXTENSION = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
+IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 PROCESSABLE = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".avif"}
 # {filename} is for links to other content; an image written with it is an author mistake
 # that kp_validate reports, so such images are left alone.
@@ -274,26 +275,30 @@ class ResponsiveImages:
         return self.content_path / path
 
     def rewrite(self, content, env) -> None:
-        """Replace each ``<img>`` of ``content`` with the rendered picture partial."""
+        """Replace each ``<img>`` of ``content`` with the rendered picture partial.
+
+        Only the ``<img>`` tags are replaced, in place: the rest of the HTML stays byte for
+        byte as the other plugins left it (re-serialising it would, e.g., turn typography's
+        ``&#8217;`` into a literal character).
+        """
         html = content._content
         if not html or "<img" not in html:
             return
-        soup = BeautifulSoup(html, "html.parser")
         template = env.get_template("partials/picture.html")
         # The hero image (rendered by the template, eager) is the LCP image when there is one.
         first = not content.metadata.get("image")
-        changed = False
-        for img in soup.find_all("img"):
+        pieces, last = [], 0
+        for match in IMG_TAG.finditer(html):
+            img = BeautifulSoup(match.group(0), "html.parser").img
+            before = html[: match.start()]
+            inside_picture = before.count("<picture") > before.count("</picture>")
             # Images a template already made decisions for (a <picture>, a srcset, a loading
             # policy: the comparison block, the video poster) are left as they are.
-            if img.find_parent("picture") is not None or {"srcset", "loading"} & set(img.attrs):
+            if img is None or inside_picture or {"srcset", "loading"} & set(img.attrs):
                 first = False
                 continue
-            src = img.get("src", "")
-            source = self.resolve(src, content)
-            if source is None:
-                continue
-            if source.suffix.lower() not in PROCESSABLE:
+            source = self.resolve(img.get("src", ""), content)
+            if source is None or source.suffix.lower() not in PROCESSABLE:
                 continue
             if not source.is_file():
                 # A missing image is reported once, with file and line, by kp_validate's link
@@ -310,11 +315,10 @@ class ResponsiveImages:
             except (OSError, UnidentifiedImageError, ValueError):
                 continue  # not an image Pillow can read: kp_validate reports it
             first = False
-            markup = template.render(image=images)
-            img.replace_with(BeautifulSoup(markup, "html.parser"))
-            changed = True
-        if changed:
-            content._content = str(soup)
+            pieces += [html[last : match.start()], template.render(image=images).strip()]
+            last = match.end()
+        if pieces:
+            content._content = "".join([*pieces, html[last:]])
             _forget_rendered(content)
 
 
