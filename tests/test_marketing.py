@@ -42,6 +42,20 @@ def test_headshots_page_has_packages_testimonials_and_the_faq(site: Path):
     assert all(q["acceptedAnswer"]["text"] for q in faq["mainEntity"])
 
 
+def test_studio_json_ld_carries_the_packages_as_offers_and_no_invented_rating(site: Path):
+    page = soup(site / "headshots/index.html")
+    ld = [json.loads(s.string) for s in page.select('script[type="application/ld+json"]')]
+    studio = next(block for block in ld if block.get("@type") == "ProfessionalService")
+    names = [card.select_one("h3, h2").get_text(strip=True) for card in page.select("li.package")]
+    offered = [offer["itemOffered"]["name"] for offer in studio["makesOffer"]]
+    assert offered == names
+    assert all(
+        float(offer["price"]) > 0 and offer["priceCurrency"] for offer in studio["makesOffer"]
+    )
+    # The sample testimonials carry no ratings, so no rating may be claimed.
+    assert "aggregateRating" not in studio
+
+
 def test_home_page_shows_testimonials(site: Path):
     assert soup(site / "index.html").select("section.testimonials li.testimonial")
 

@@ -85,7 +85,14 @@ def opening_hours(hours: list) -> list[dict]:
     return result
 
 
-def professional_service(studio: dict, site_url: str) -> dict:
+def professional_service(
+    studio: dict,
+    site_url: str,
+    offers: list[dict] | None = None,
+    rating: dict | None = None,
+) -> dict:
+    """The studio; ``offers`` (its packages) and ``rating`` (only from real ratings) come
+    from kp_studio's data files (``kp_studio.studio_data.offers``/``aggregate_rating``)."""
     contact = studio.get("contact", {})
     consultation = studio.get("consultation", {})
     return _drop_empty(
@@ -103,6 +110,8 @@ def professional_service(studio: dict, site_url: str) -> dict:
             "openingHoursSpecification": opening_hours(studio.get("opening_hours", [])),
             "sameAs": [s["url"] for s in studio.get("social", []) if s.get("url")],
             "priceRange": studio.get("price_range"),
+            "makesOffer": offers,
+            "aggregateRating": rating,
         }
     )
 

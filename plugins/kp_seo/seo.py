@@ -28,7 +28,7 @@ from . import jsonld
 logger = logging.getLogger(__name__)
 
 DESCRIPTION_LENGTH = 160
-DEFAULT_STUDIO_PAGES = ("contact", "book-a-consultation")
+DEFAULT_STUDIO_PAGES = ("contact", "book-a-consultation", "headshots")
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def build(context: dict) -> SeoData:
         posting["description"] = description
         structured.append(posting)
     if is_home or _is_studio_page(page, settings):
-        structured.append(jsonld.professional_service(studio, base))
+        structured.append(_studio(settings, studio, base))
     trail = _trail(context, base, canonical, heading, is_home)
     if trail:
         structured.append(jsonld.breadcrumbs(trail))
@@ -160,6 +160,19 @@ def build(context: dict) -> SeoData:
         json_ld=tuple(Markup(jsonld.dumps_for_script(block)) for block in structured),  # noqa: S704 (escaped by dumps_for_script)
         noindex=output_file in ("404.html", "search/index.html", "search.html"),
         structured=tuple(structured),
+    )
+
+
+def _studio(settings: dict, studio: dict, base: str) -> dict:
+    """ProfessionalService with the packages as offers and, if clients rated us, the rating."""
+    from kp_studio.studio_data import aggregate_rating, offers
+
+    packages_page = f"{base}/headshots/"
+    return jsonld.professional_service(
+        studio,
+        base,
+        offers=offers(settings.get("PACKAGES"), packages_page),
+        rating=aggregate_rating(settings.get("TESTIMONIALS")),
     )
 
 
