@@ -62,7 +62,14 @@ YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_SAVE_AS = ""
 
 DIRECT_TEMPLATES = [
-    "home", "index", "categories", "tags", "authors", "archives", "not_found", "search",
+    "home",
+    "index",
+    "categories",
+    "tags",
+    "authors",
+    "archives",
+    "not_found",
+    "search",
 ]
 SEARCH_URL = "search/"
 SEARCH_SAVE_AS = "search/index.html"

@@ -86,6 +86,18 @@ def test_flagship_post_keeps_the_briefs_shape(site: Path):
         assert topic in body, topic
 
 
+def test_flagship_post_carries_the_comparison_and_our_own_video(site: Path):
+    html = soup(site / FLAGSHIP)
+    assert html.select_one(".prose figure input[type=range]"), "no before/after comparison"
+    video = html.select_one(".prose video[controls][preload=none][poster]")
+    assert video is not None, "no self-hosted video"
+    source = video.find("source", type="video/mp4")["src"]
+    track = video.find("track", kind="captions")["src"]
+    for url in (source, track, video["poster"]):
+        assert (site / url.lstrip("/")).is_file(), url
+    assert not html.find("iframe"), "nothing third-party may load before the reader asks"
+
+
 def test_typography_is_applied(site: Path):
     text = soup(site / FLAGSHIP).select_one(".prose").get_text()
     assert "\u201c" in text or "\u2019" in text, "no curly quotes in the flagship post"
