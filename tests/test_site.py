@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import FLAGSHIP, html_pages, soup
+from conftest import FLAGSHIP, ROOT, html_pages, soup
 
 PAGE_TYPES = {
     "home": "index.html",
@@ -186,6 +186,31 @@ def test_publish_build_is_minified_precompressed_and_has_headers(published_site:
     assert "\n\n" not in home.read_text(encoding="utf-8"), "the HTML was not minified"
     headers = (published_site / "_headers").read_text(encoding="utf-8")
     assert "Content-Security-Policy:" in headers and "unsafe-inline" not in headers
+
+
+def test_stylesheets_nest_rules_only_inside_at_rules():
+    """A lost closing brace still parses (as CSS nesting) and silently swallows every rule
+    after it; our hand-written CSS nests only inside @media and friends."""
+    for stylesheet in sorted((ROOT / "theme" / "static" / "css").glob("*.css")):
+        text = re.sub(r"/\*.*?\*/", "", stylesheet.read_text(encoding="utf-8"), flags=re.S)
+        stack: list[str] = []
+        selector = ""
+        for character in text:
+            if character == "{":
+                assert all(s.startswith("@") for s in stack), (
+                    f"{stylesheet.name}: rule {selector.strip()!r} is nested in {stack[-1]!r}"
+                )
+                stack.append(selector.strip())
+                selector = ""
+            elif character == "}":
+                assert stack, f"{stylesheet.name}: a closing brace without an opening one"
+                stack.pop()
+                selector = ""
+            elif character == ";":
+                selector = ""
+            else:
+                selector += character
+        assert not stack, f"{stylesheet.name}: {stack[-1]!r} is never closed"
 
 
 def test_no_inline_scripts_or_styles(site: Path):
