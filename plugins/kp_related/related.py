@@ -9,6 +9,7 @@ with the posts it shares a tag with (comparing every pair cost 5 s at 1,000 post
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 
 MAX_RELATED = 3
@@ -30,14 +31,17 @@ def _tag_index(articles) -> dict[str, list[int]]:
 def related_articles(article, articles, limit: int = MAX_RELATED, index=None) -> list:
     index = _tag_index(articles) if index is None else index
     shared = Counter(position for slug in _tag_slugs(article) for position in index.get(slug, ()))
-    # In the list's order, so that equal scores keep it (the sort is stable).
-    scored = [
-        (count, articles[position].date, articles[position])
-        for position, count in sorted(shared.items())
-        if articles[position] is not article
-    ]
-    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return [other for _, _, other in scored[:limit]]
+    # Most shared tags, then newest; among equals the earlier in the list, as a stable
+    # sort of the whole list would give. Only the top few are kept, not every candidate.
+    best = heapq.nlargest(
+        limit,
+        (
+            (count, articles[position].date, -position)
+            for position, count in shared.items()
+            if articles[position] is not article
+        ),
+    )
+    return [articles[-negative] for _, _, negative in best]
 
 
 def add_related(generator) -> None:
