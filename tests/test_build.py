@@ -169,3 +169,36 @@ def test_a_failing_after_build_step_publishes_nothing(tmp_path: Path):
     assert staged and staged[0] != output, "the step must see the staged build, not output/"
     assert not staged[0].exists(), "the rejected build was left behind"
     assert tree_digest(output) == before
+
+
+def test_a_build_with_nothing_changed_leaves_the_output_as_it_is(tmp_path: Path):
+    content = small_content(tmp_path)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build_site("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(cache))
+    first = (output.stat().st_ino, tree_digest(output))
+
+    build_site("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(cache))
+    # Not rebuilt: the very same folder (a build swaps a new one into place), same files.
+    assert (output.stat().st_ino, tree_digest(output)) == first
+
+    write_post(
+        content / "blog",
+        "first.md",
+        "Title: First, edited\nDate: 2026-01-01\nCategory: Tips\nSlug: first",
+    )
+    build_site("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(cache))
+    assert output.stat().st_ino != first[0]
+    assert "First, edited" in (output / "blog" / "first" / "index.html").read_text("utf-8")
+
+
+def test_another_build_into_the_same_output_is_not_taken_for_ours(tmp_path: Path):
+    content = small_content(tmp_path)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build_site("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(cache))
+    # A build with other steps (a production-like build) replaces the folder...
+    marker = lambda folder: (folder / "marker.txt").write_text("step", "utf-8") and []  # noqa: E731
+    build_site("pelicanconf.py", output, [marker], PATH=str(content), CACHE_PATH=str(cache))
+    assert (output / "marker.txt").is_file()
+    # ...so the next plain build must build again rather than trust the old fingerprint.
+    build_site("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(cache))
+    assert not (output / "marker.txt").exists()

@@ -2,21 +2,34 @@
 
 230 words a minute is a common adult silent-reading rate for non-fiction; images and the
 comparison block are not counted (their placeholders carry data in attributes, not text).
+
+The words are counted in the text between tags, found with one regular expression rather
+than an HTML parser: building a parse tree for every post cost more than rendering it
+(about 9 s of a 1,000-post build). Tags become spaces, so words on either side of one stay
+apart, as ``BeautifulSoup(...).get_text(" ")`` kept them; comments and scripts are not text.
 """
 
 from __future__ import annotations
 
+import html as html_lib
 import math
 import re
 
-from bs4 import BeautifulSoup
-
 WORDS_PER_MINUTE = 230
+
+# A comment, a script or style element (JSON-LD is data, not prose), or a tag: ``<`` then
+# a letter, ``/``, ``!`` or ``?`` (a bare ``<`` in text is text), up to the ``>`` outside
+# quoted attribute values.
+MARKUP = re.compile(
+    r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[a-zA-Z/!?](?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
+    re.S | re.I,
+)
+WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 
 
 def reading_minutes(html: str, words_per_minute: int = WORDS_PER_MINUTE) -> int:
-    text = BeautifulSoup(html or "", "html.parser").get_text(" ")
-    words = len(re.findall(r"\w+(?:[’'-]\w+)*", text))
+    text = html_lib.unescape(MARKUP.sub(" ", html or ""))
+    words = len(WORD.findall(text))
     return max(1, math.ceil(words / words_per_minute))
 
 

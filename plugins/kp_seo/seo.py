@@ -13,6 +13,7 @@ writes ``robots.txt`` pointing at it. Feed discovery links are in the theme's
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -51,6 +52,9 @@ def site_url(settings: dict) -> str:
     return url.rstrip("/")
 
 
+# Each post's summary and title are asked for again on every page that shows the post's
+# head (and the parse is the costly part of a page's SEO data): remember the answers.
+@functools.lru_cache(maxsize=4096)
 def plain_text(html: str, limit: int = DESCRIPTION_LENGTH) -> str:
     text = re.sub(r"\s+", " ", BeautifulSoup(html or "", "html.parser").get_text()).strip()
     if len(text) <= limit:
