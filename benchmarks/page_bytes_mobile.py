@@ -25,19 +25,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
 from bs4 import BeautifulSoup  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from sitetools.build import build  # noqa: E402
+from sitetools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 FLAGSHIP = "/blog/ai-headshots-vs-professional-photographer/"
 BASELINE = "/blog/ai-headshots-vs-professional-photographer/jpeg-originals.html"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -111,7 +102,7 @@ def main() -> None:
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{httpd.server_address[1]}"
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             print(f"Flagship post {FLAGSHIP} read to the end at 360 CSS px wide")
             for dpr in (2, 1):
                 ours, widest = measure(browser, base, FLAGSHIP, dpr)

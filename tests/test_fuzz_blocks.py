@@ -11,7 +11,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.test_fuzz_front_matter import FUZZ, MUTATION_BYTES, TEXT, Harness
+from tests.test_fuzz_front_matter import FUZZ, TEXT, Harness, mutate
 
 FRONT = (
     "Title: Fuzzed blocks\nDate: 2026-03-01\nCategory: Headshots\nTags: a\n"
@@ -84,18 +84,7 @@ def test_mutated_blocks(tmp_path_factory):
     @FUZZ
     @given(data=st.data())
     def run(data):
-        source = bytearray(valid)
-        start = len(FRONT) + 1  # mutate the body, where the blocks are
-        for _ in range(data.draw(st.integers(1, 6))):
-            position = data.draw(st.integers(start, len(source)))
-            operation = data.draw(st.sampled_from(["delete", "insert", "replace"]))
-            byte = data.draw(st.sampled_from(MUTATION_BYTES))
-            if operation == "delete" and position < len(source):
-                del source[position]
-            elif operation == "insert":
-                source.insert(position, byte)
-            elif position < len(source):
-                source[position] = byte
-        harness.check(bytes(source))
+        # Mutate the body, where the blocks are.
+        harness.check(mutate(data, valid, start=len(FRONT) + 1))
 
     run()

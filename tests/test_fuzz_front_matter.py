@@ -90,6 +90,22 @@ def digest(folder) -> dict[str, str]:
     }
 
 
+def mutate(data, source: bytes, start: int = 0) -> bytes:
+    """Up to six byte deletions, insertions or replacements at or after ``start``."""
+    mutated = bytearray(source)
+    for _ in range(data.draw(st.integers(1, 6))):
+        position = data.draw(st.integers(start, len(mutated)))
+        operation = data.draw(st.sampled_from(["delete", "insert", "replace"]))
+        byte = data.draw(st.sampled_from(MUTATION_BYTES))
+        if operation == "delete" and position < len(mutated):
+            del mutated[position]
+        elif operation == "insert":
+            mutated.insert(position, byte)
+        elif position < len(mutated):
+            mutated[position] = byte
+    return bytes(mutated)
+
+
 class Harness:
     """One content folder and one output folder, reused by every example of a test."""
 
@@ -135,18 +151,7 @@ def test_mutated_front_matter(tmp_path_factory):
     @FUZZ
     @given(data=st.data())
     def run(data):
-        source = bytearray(VALID_POST.encode())
-        for _ in range(data.draw(st.integers(1, 6))):
-            position = data.draw(st.integers(0, len(source)))
-            operation = data.draw(st.sampled_from(["delete", "insert", "replace"]))
-            byte = data.draw(st.sampled_from(MUTATION_BYTES))
-            if operation == "delete" and position < len(source):
-                del source[position]
-            elif operation == "insert":
-                source.insert(position, byte)
-            elif position < len(source):
-                source[position] = byte
-        harness.check(bytes(source))
+        harness.check(mutate(data, VALID_POST.encode()))
 
     run()
 

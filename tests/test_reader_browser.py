@@ -11,19 +11,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import sync_playwright
 from reader_site import FLAGSHIP_URL
+from sitetools.chromium import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CANONICAL = "https://kpstudios.example" + FLAGSHIP_URL
 
 
@@ -54,7 +45,7 @@ def server(reader_site):
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 
