@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from sitetools.chromium import CHROMIUM, CHROMIUM_ARGS
+from sitetools.chromium import launched
 from sitetools.serve import running_server
 
 pytestmark = pytest.mark.browser
@@ -23,12 +23,8 @@ def base_url(site: Path):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

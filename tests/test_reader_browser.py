@@ -2,52 +2,28 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from typing import ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import sync_playwright
 from reader_site import FLAGSHIP_URL
-from sitetools.chromium import CHROMIUM, CHROMIUM_ARGS
+from sitetools.chromium import launched
+from sitetools.serve import running_server
 
 pytestmark = pytest.mark.browser
 
 CANONICAL = "https://kpstudios.example" + FLAGSHIP_URL
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map: ClassVar[dict[str, str]] = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".wasm": "application/wasm",
-        ".avif": "image/avif",
-        ".webp": "image/webp",
-    }
-
-    def log_message(self, *args):  # keep test output readable
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(reader_site):
-    handler = functools.partial(QuietHandler, directory=str(reader_site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with running_server(reader_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with launched() as chromium:
+        yield chromium
 
 
 @pytest.fixture

@@ -19,8 +19,7 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import sync_playwright
-from sitetools.chromium import CHROMIUM, CHROMIUM_ARGS
+from sitetools.chromium import launched
 from sitetools.headers import security_headers
 from sitetools.serve import running_server
 
@@ -181,34 +180,30 @@ def test_a_browser_runs_nothing_and_reports_no_csp_violation(hostile_site):
     ]
     dialogs: list[str] = []
     problems: list[str] = []
-    with running_server(hostile_site, headers=headers) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.add_init_script(
-                "window.__violations = [];"
-                "document.addEventListener('securitypolicyviolation', e =>"
-                " window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    with running_server(hostile_site, headers=headers) as base, launched() as browser:
+        page = browser.new_page()
+        page.add_init_script(
+            "window.__violations = [];"
+            "document.addEventListener('securitypolicyviolation', e =>"
+            " window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+        )
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        for url in sorted(set(urls)):
+            response = page.goto(base + url, wait_until="load")
+            assert response.status == 200, url
+            page.wait_for_timeout(50)
+            state = page.evaluate(
+                """() => ({
+                  violations: window.__violations,
+                  inline: [...document.scripts].filter(s => !s.src &&
+                      !/json/.test(s.type)).length,
+                  handlers: [...document.querySelectorAll('*')].flatMap(e =>
+                      [...e.attributes].filter(a => /^on/i.test(a.name)).map(a => a.name)),
+                  injected: document.querySelectorAll('img[src="x"]').length,
+                })"""
             )
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            for url in sorted(set(urls)):
-                response = page.goto(base + url, wait_until="load")
-                assert response.status == 200, url
-                page.wait_for_timeout(50)
-                state = page.evaluate(
-                    """() => ({
-                      violations: window.__violations,
-                      inline: [...document.scripts].filter(s => !s.src &&
-                          !/json/.test(s.type)).length,
-                      handlers: [...document.querySelectorAll('*')].flatMap(e =>
-                          [...e.attributes].filter(a => /^on/i.test(a.name)).map(a => a.name)),
-                      injected: document.querySelectorAll('img[src="x"]').length,
-                    })"""
-                )
-                if state["violations"] or state["inline"] or state["handlers"] or state["injected"]:
-                    problems.append(f"{url}: {state}")
-        finally:
-            browser.close()
+            if state["violations"] or state["inline"] or state["handlers"] or state["injected"]:
+                problems.append(f"{url}: {state}")
     assert len(urls) > 10
     assert dialogs == []
     assert problems == []

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from sitetools.build import BuildResult, build
-from sitetools.chromium import CHROMIUM, CHROMIUM_ARGS
+from sitetools.chromium import launched
+from sitetools.serve import running_server
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = Path(__file__).resolve().parent / "test_data"
@@ -58,32 +56,14 @@ def hostile_site(tmp_path_factory) -> Path:
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'"
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", CSP)
-        super().end_headers()
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def valid_server(valid_site: Path):
     """The valid site over HTTP with a strict CSP (file:// would hide CSP and MIME issues)."""
-    handler = functools.partial(_QuietHandler, directory=str(valid_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with running_server(valid_site, headers={"Content-Security-Policy": CSP}) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched() as chromium:
         yield chromium
-        chromium.close()
