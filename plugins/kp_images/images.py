@@ -115,7 +115,11 @@ class ResponsiveImages:
         )
         self.published: dict[str, Path] = {}  # output-relative path -> cached file
         self.encoded = 0  # derivatives actually encoded in this run (the rest came from cache)
-        self._sets: dict[Path, tuple[str, int, int, dict[str, list[tuple[int, str]]]]] = {}
+        # source -> (its stamp, its derivatives), for as long as this Pelican runs.
+        self._sets: dict[Path, tuple[tuple, tuple]] = {}
+        # source path of a post or page -> (inputs key, images' stamps, rewritten HTML): a
+        # long-lived Pelican (livereload) rewrites again only what changed.
+        self._rewritten: dict[str, tuple[tuple, tuple, str]] = {}
 
     # -- building ---------------------------------------------------------------------------
 
@@ -166,8 +170,10 @@ class ResponsiveImages:
         return f"{self.siteurl}/{rel}"
 
     def _derivatives(self, source: Path):
-        if source in self._sets:
-            return self._sets[source]
+        stamp = _stamp(source)
+        known = self._sets.get(source)
+        if known is not None and known[0] == stamp:
+            return known[1]
         data = source.read_bytes()
         digest = hashlib.sha256(data + self.params.encode()).hexdigest()[:16]
         stem = re.sub(r"[^a-z0-9-]+", "-", source.stem.lower()).strip("-") or "image"
@@ -187,7 +193,7 @@ class ResponsiveImages:
                 self.published[rel] = cache / name
                 variants[fmt].append((width, rel))
         result = (stem, info["width"], info["height"], variants)
-        self._sets[source] = result
+        self._sets[source] = (stamp, result)
         # Into the output now, not at the end: checks that run before `finalized` (kp_validate's
         # link check) must find the files the rewritten pages point to.
         self._copy([rel for fmt in self.formats for _, rel in variants[fmt]])
@@ -285,6 +291,17 @@ class ResponsiveImages:
         if not html or "<img" not in html:
             return
         template = env.get_template("partials/picture.html")
+        key = (
+            hashlib.blake2b(html.encode(), digest_size=16).digest(),
+            bool(content.metadata.get("image")),
+            _stamp(Path(template.filename)) if template.filename else None,
+        )
+        known = self._rewritten.get(content.source_path)
+        if known and known[0] == key and all(_stamp(p) == s for p, s in known[1]):
+            content._content = known[2]
+            _forget_rendered(content)
+            return
+        used: list[Path] = []
         # The hero image (rendered by the template, eager) is the LCP image when there is one.
         first = not content.metadata.get("image")
         pieces, last = [], 0
@@ -300,6 +317,7 @@ class ResponsiveImages:
             source = self.resolve(img.get("src", ""), content)
             if source is None or source.suffix.lower() not in PROCESSABLE:
                 continue
+            used.append(source)  # even if missing: it may be there next time
             if not source.is_file():
                 # A missing image is reported once, with file and line, by kp_validate's link
                 # check; the <img> stays as written so that check sees what the author wrote.
@@ -320,6 +338,17 @@ class ResponsiveImages:
         if pieces:
             content._content = "".join([*pieces, html[last:]])
             _forget_rendered(content)
+        stamps = tuple((path, _stamp(path)) for path in used)
+        self._rewritten[content.source_path] = (key, stamps, content._content)
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What changes when the file does: modification time, size, inode."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size, status.st_ino
 
 
 def _forget_rendered(content) -> None:
@@ -332,30 +361,44 @@ def _forget_rendered(content) -> None:
 
 # -- signal handlers ---------------------------------------------------------------------------
 
-_pipeline: ResponsiveImages | None = None
+# One pipeline per output folder, made when a Pelican object starts (``initialized``): a
+# long-lived Pelican (livereload) keeps its own while other builds run in the same
+# process (the tests build a fresh site beside a running session).
+_pipelines: dict[str, ResponsiveImages] = {}
 
 
-def pipeline() -> ResponsiveImages:
-    if _pipeline is None:
+def _output_key(settings: dict) -> str:
+    return os.path.realpath(settings["OUTPUT_PATH"])
+
+
+def pipeline(settings: dict) -> ResponsiveImages:
+    """The pipeline of the Pelican run writing to ``settings["OUTPUT_PATH"]``."""
+    found = _pipelines.get(_output_key(settings))
+    if found is None:
         raise RuntimeError("kp_images is not registered in this Pelican run.")
-    return _pipeline
+    return found
+
+
+def _start_pipeline(settings: dict) -> ResponsiveImages:
+    images = _pipelines[_output_key(settings)] = ResponsiveImages(settings)
+    return images
 
 
 def start(pelican) -> None:
-    global _pipeline
-    _pipeline = ResponsiveImages(pelican.settings)
+    _start_pipeline(pelican.settings)
 
 
 def add_template_helper(generator) -> None:
-    global _pipeline
-    if _pipeline is None:  # a generator made outside a full Pelican run
-        _pipeline = ResponsiveImages(generator.settings)
+    try:
+        images = pipeline(generator.settings)
+    except RuntimeError:  # a generator made outside a full Pelican run
+        images = _start_pipeline(generator.settings)
 
     def responsive_image(path, alt, sizes=None, eager=False, css_class=""):
         """The ImageSet, or None when the file is missing or not an image: kp_validate
         reports that with file and line, and the template simply shows no picture."""
         try:
-            return pipeline().image_set(path, alt, sizes=sizes, eager=eager, css_class=css_class)
+            return images.image_set(path, alt, sizes=sizes, eager=eager, css_class=css_class)
         except (OSError, UnidentifiedImageError, ValueError):
             return None
 
@@ -379,15 +422,16 @@ def rewrite_content_images(generators) -> None:
             "draft_translations",
         ):
             for content in getattr(generator, name, []) or []:
-                pipeline().rewrite(content, env)
+                pipeline(generator.settings).rewrite(content, env)
 
 
 def publish_derivatives(pelican) -> None:
-    copied = pipeline().publish(Path(pelican.settings["OUTPUT_PATH"]))
+    images = pipeline(pelican.settings)
+    copied = images.publish(Path(pelican.settings["OUTPUT_PATH"]))
     logger.info(
         "kp_images: %d derivatives published (%d newly encoded, %d copied)",
-        len(pipeline().published),
-        pipeline().encoded,
+        len(images.published),
+        images.encoded,
         copied,
     )
 

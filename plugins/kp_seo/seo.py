@@ -79,11 +79,12 @@ def _image(content, base: str) -> tuple[str | None, str, tuple[int, int] | None]
     try:  # the largest JPEG derivative: small, metadata-free, and every preview bot reads JPEG
         from kp_images.images import pipeline
 
-        images = pipeline().image_set(path, alt)
+        derivatives = pipeline(content.settings)
+        images = derivatives.image_set(path, alt)
         largest = images.srcset.split(", ")[-1].rsplit(" ", 1)[0]
         width = images.widths[-1]
         size = (width, round(images.height * width / images.width))
-        return jsonld._absolute(largest.removeprefix(pipeline().siteurl), base), alt, size
+        return jsonld._absolute(largest.removeprefix(derivatives.siteurl), base), alt, size
     except (ImportError, RuntimeError, OSError):
         return jsonld._absolute(path, base), alt, None
 

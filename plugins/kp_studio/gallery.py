@@ -112,7 +112,7 @@ class GalleryBlock(StudioBlock):
             )
         if ctx.failed:
             return None
-        _add_responsive_thumbnails(items)
+        _add_responsive_thumbnails(items, ctx.generator.settings)
         return {
             "gallery": {
                 "id": f"kp-gallery-{ctx.line or 0}",
@@ -126,7 +126,7 @@ class GalleryBlock(StudioBlock):
 THUMBNAIL_SIZES = "(min-width: 760px) 240px, (min-width: 480px) 50vw, 100vw"
 
 
-def _add_responsive_thumbnails(items: list[dict[str, Any]]) -> None:
+def _add_responsive_thumbnails(items: list[dict[str, Any]], settings: dict) -> None:
     """Thumbnails from kp_images (AVIF/WebP/JPEG, metadata-free) when that plugin runs.
 
     Without it the thumbnail is the original, with the same width and height. The
@@ -135,7 +135,7 @@ def _add_responsive_thumbnails(items: list[dict[str, Any]]) -> None:
     try:
         from kp_images.images import pipeline
 
-        images = pipeline()
+        images = pipeline(settings)
     except (ImportError, RuntimeError):
         return
     for item in items:

@@ -180,7 +180,8 @@ def _poster(path: str, ctx):
         from kp_images.images import pipeline
 
         # The play button names the video; the still under it is decorative.
-        return pipeline().image_set(os.path.join(ctx.content_dir, path), alt="", decorative=True)
+        images = pipeline(ctx.generator.settings)
+        return images.image_set(os.path.join(ctx.content_dir, path), alt="", decorative=True)
     except (OSError, UnidentifiedImageError, ValueError):
         return None
     except (ImportError, RuntimeError):
