@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pelican import Pelican
 from pelican.settings import read_settings
+from PIL import Image, ImageOps
 from sitetools.incremental import SiteSession
 
 from benchmarks.corpus import write_corpus
@@ -128,3 +129,35 @@ def test_added_and_removed_posts_match_a_full_build(session, fresh):
     assert result.problems == [] and result.plan.full
     assert not (session.output / "blog" / "an-added-post" / "index.html").exists()
     assert_same_site(session.output, fresh())
+
+
+def test_a_problem_is_reported_on_every_rebuild_until_it_is_fixed(session, fresh):
+    post = session.content_root / "blog" / "bench-post-0015.md"
+    good = post.read_text(encoding="utf-8")
+    post.write_text(good + "\n![](/images/nowhere.jpg)\n", encoding="utf-8")
+    first = session.rebuild([post])
+    assert any("nowhere.jpg" in problem for problem in first.problems)
+    # Saved again, not fixed: the same problems again (nothing remembered it as "done").
+    post.write_text(good + "\n![](/images/nowhere.jpg)\n\nMore text.\n", encoding="utf-8")
+    second = session.rebuild([post])
+    assert [p for p in second.problems if "nowhere" in p] == [
+        p for p in first.problems if "nowhere" in p
+    ]
+    post.write_text(good, encoding="utf-8")
+    fixed = session.rebuild([post])
+    assert fixed.problems == []
+    assert_same_site(session.output, fresh())
+
+
+def test_a_replaced_image_is_published_again_and_pages_match_a_full_build(session, fresh):
+    image = session.content_root / "images" / "bench" / "photo-2.jpg"
+    published = session.output / "images" / "bench" / "photo-2.jpg"
+    before = published.read_bytes()
+    with Image.open(image) as original:
+        ImageOps.mirror(original).save(image, quality=70)
+    result = session.rebuild([image])
+    assert result.problems == [] and result.plan.full
+    expected = fresh()
+    assert_same_site(session.output, expected)
+    assert published.read_bytes() != before
+    assert published.read_bytes() == (expected / "images" / "bench" / "photo-2.jpg").read_bytes()

@@ -5,6 +5,9 @@ in common with any other gets an empty list and the template shows nothing.
 
 The shared tags are counted through an index from tag to posts, so a post is compared only
 with the posts it shares a tag with (comparing every pair cost 5 s at 1,000 posts).
+
+The lists depend only on each post's tags and date, so the last answer is kept: a
+long-lived Pelican (livereload) whose edit changed no tag or date reuses it.
 """
 
 from __future__ import annotations
@@ -44,8 +47,20 @@ def related_articles(article, articles, limit: int = MAX_RELATED, index=None) ->
     return [articles[-negative] for _, _, negative in best]
 
 
+_last: dict[str, object] = {"inputs": None, "positions": None}
+
+
 def add_related(generator) -> None:
+    articles = generator.articles
     limit = generator.settings.get("KP_RELATED_MAX", MAX_RELATED)
-    index = _tag_index(generator.articles)
-    for article in generator.articles:
-        article.related = related_articles(article, generator.articles, limit, index)
+    inputs = (limit, tuple((article.date, frozenset(_tag_slugs(article))) for article in articles))
+    if _last["inputs"] != inputs:
+        index = _tag_index(articles)
+        position = {id(article): number for number, article in enumerate(articles)}
+        _last["positions"] = [
+            [position[id(other)] for other in related_articles(article, articles, limit, index)]
+            for article in articles
+        ]
+        _last["inputs"] = inputs
+    for article, positions in zip(articles, _last["positions"], strict=True):
+        article.related = [articles[number] for number in positions]

@@ -29,7 +29,7 @@ from pelican import signals
 
 from . import compare, consultation, data_blocks, faq, gallery, video  # noqa: F401  (register blocks)
 from .blocks import StudioBlocksExtension
-from .metadata import clean_output, warn_about_gps
+from .metadata import clean_output, forget_clean_images, warn_about_gps
 from .render import render_articles, render_pages
 from .settings import studio_settings
 from .source import install_reader
@@ -49,6 +49,7 @@ def add_markdown_extension(pelican) -> None:
 def register() -> None:
     signals.initialized.connect(add_markdown_extension)
     signals.initialized.connect(load_studio_data)
+    signals.initialized.connect(forget_clean_images)
     signals.readers_init.connect(install_reader)
     signals.article_generator_finalized.connect(render_articles)
     signals.page_generator_finalized.connect(render_pages)

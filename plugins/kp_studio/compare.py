@@ -194,6 +194,9 @@ def _publish_overlay(result: diffimage.DiffResult, after: str, ctx) -> str:
     stem = Path(after).with_suffix("").as_posix()
     relative = f"{stem}.{result.key[:10]}.diff.png"
     target = Path(ctx.output_dir) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(result.overlay, target)
+    # The name holds the overlay's hash: a file already there is this overlay (a
+    # long-lived Pelican publishes it once, not on every rebuild).
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(result.overlay, target)
     return f"{ctx.siteurl}/{relative}"

@@ -259,14 +259,32 @@ def clean_file(path: Path) -> bool:
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".avif"}
 
 
+# Output image -> its stamp when last found or made clean, for as long as one Pelican
+# object runs (reset at ``initialized``): a long-lived Pelican (livereload) reads again
+# only the images that were written since.
+_known_clean: dict[Path, tuple[int, int, int]] = {}
+
+
+def forget_clean_images(_pelican=None) -> None:
+    _known_clean.clear()
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    status = path.stat()
+    return status.st_mtime_ns, status.st_size, status.st_ino
+
+
 def clean_output(pelican) -> None:
     """``finalized`` handler: clean every image in the output folder."""
     output = Path(pelican.settings["OUTPUT_PATH"])
-    cleaned = sum(
-        clean_file(path)
-        for path in sorted(output.rglob("*"))
-        if path.suffix.lower() in IMAGE_SUFFIXES and path.is_file() and not path.is_symlink()
-    )
+    cleaned = 0
+    for path in sorted(output.rglob("*")):
+        if path.suffix.lower() not in IMAGE_SUFFIXES or path.is_symlink() or not path.is_file():
+            continue
+        if _known_clean.get(path) == _stamp(path):
+            continue
+        cleaned += clean_file(path)
+        _known_clean[path] = _stamp(path)
     logger.info("kp_studio: removed metadata from %d published image(s)", cleaned)
 
 

@@ -30,7 +30,7 @@ from . import (
     targets,
 )
 from .settings_schema import safe_url
-from .state import reset
+from .state import forget_reports, reset
 
 __all__ = ["register", "safe_url"]
 
@@ -49,6 +49,7 @@ def check_everything_read(generators) -> None:
 
 def register():
     signals.initialized.connect(start)
+    signals.get_generators.connect(forget_reports)
     signals.article_generator_init.connect(frontmatter.check_article_sources)
     signals.page_generator_init.connect(frontmatter.check_page_sources)
     signals.content_object_init.connect(hero.check_lead_image)

@@ -11,6 +11,9 @@ article and page generators start (before any file is read) and reports, with th
 * a post or page with no text.
 
 Pelican's own messages about the same files are then dropped (see ``pelican_log``).
+
+A long-lived Pelican (``invoke livereload``) checks again only the files whose size or
+modification time changed since they were last found clean.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, ensure_metadata_list
 from pelican.utils import get_date, slugify
 
 from . import source as sources
-from .state import STATE, report_once
+from .state import STATE, checked, report_once, was_clean
 
 DATE_FIX = "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM, for example 2026-03-14 09:30."
 STATUSES = ("published", "draft", "hidden", "skip")
@@ -31,14 +34,29 @@ def check_article_sources(generator) -> None:
     settings = generator.settings
     files = generator.get_files(settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"])
     for relative in files:
-        check_file(os.path.join(generator.path, relative), "post", settings)
+        check_unless_unchanged(os.path.join(generator.path, relative), "post", settings)
 
 
 def check_page_sources(generator) -> None:
     settings = generator.settings
     files = generator.get_files(settings["PAGE_PATHS"], exclude=settings["PAGE_EXCLUDES"])
     for relative in files:
-        check_file(os.path.join(generator.path, relative), "page", settings)
+        check_unless_unchanged(os.path.join(generator.path, relative), "page", settings)
+
+
+def check_unless_unchanged(path: str, kind: str, settings: dict) -> None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        status = None
+    # The settings the checks read cannot change under a running Pelican.
+    key = status and (kind, status.st_mtime_ns, status.st_size, status.st_ino)
+    if key and was_clean("front matter", path, key):
+        return
+    problems_before = STATE.problems_seen
+    check_file(path, kind, settings)
+    if key:
+        checked("front matter", path, key, problems_before)
 
 
 def check_file(path: str, kind: str, settings: dict) -> None:

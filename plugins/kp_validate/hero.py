@@ -26,8 +26,6 @@ def check_lead_image(content) -> None:
     if image is None:
         return
     path = content.source_path
-    source = sources.load(path)
-    line = source.meta_line("image") if source else None
     content_root = content.settings["PATH"]
     value = str(image).strip()
     resolved = inside_content(content_root, value)
@@ -40,7 +38,7 @@ def check_lead_image(content) -> None:
             path,
             "image-outside",
             value,
-            line,
+            _line(path, "image"),
             f"The image {value!r} is not a path inside the content folder, so it is refused.",
             f"put the image under content/images/ and write its path from there, e.g. "
             f"Image: {IMAGE_EXAMPLE}.",
@@ -51,7 +49,7 @@ def check_lead_image(content) -> None:
             path,
             "image-missing",
             value,
-            line,
+            _line(path, "image"),
             f"The image {value!r} does not exist in the content folder.",
             f"check the spelling (upper/lower case matters) or add the file as content/{value}.",
         )
@@ -60,7 +58,7 @@ def check_lead_image(content) -> None:
             path,
             "image-unpublished",
             value,
-            line,
+            _line(path, "image"),
             f"The image {value!r} exists but is not in a folder the site publishes.",
             f"move it under one of {', '.join(content.settings['STATIC_PATHS'])} in the "
             "content folder.",
@@ -71,11 +69,17 @@ def check_lead_image(content) -> None:
             path,
             "alt",
             os.path.basename(value),
-            source.meta_line("image_alt", "image") if source else line,
+            _line(path, "image_alt", "image"),
             f"The image {value!r} has no alt text, so people who cannot see it learn nothing.",
             'add a line "Image_alt: ..." that says what the picture shows, e.g. '
             '"Image_alt: Maya smiling in front of a warm grey backdrop".',
         )
+
+
+def _line(path: str, *keys: str) -> int | None:
+    """The line of the first of ``keys`` in the front matter (read only for a problem)."""
+    source = sources.load(path)
+    return source.meta_line(*keys) if source else None
 
 
 def _published(settings: dict, relative: str) -> bool:

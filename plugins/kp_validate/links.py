@@ -15,10 +15,14 @@ Runs once every generator has read its content and the studio blocks have been r
 
 Each problem is mapped back to the first source line that contains the offending text.
 Remote links are never fetched.
+
+A long-lived Pelican (``invoke livereload``) checks again only the posts whose HTML, URL
+or source changed, or all of them when the set of pages the site writes changed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 from html.parser import HTMLParser
@@ -27,7 +31,7 @@ from urllib.parse import urlsplit
 from . import source as sources
 from .paths import inside_content
 from .settings_schema import safe_url
-from .state import STATE, report_once, was_reported
+from .state import STATE, checked, report_once, was_reported
 from .targets import Outputs, all_content, collect
 
 URL_ATTRIBUTES = {
@@ -54,7 +58,16 @@ def check_all(generators, outputs: Outputs | None = None) -> None:
     # are the site's, not the author's: the site-wide link check covers them.
     outputs.trusted |= set(settings_links(settings.get("STUDIO")))
     outputs.trusted |= {item[1] for item in settings.get("MENU_ITEMS", ()) if len(item) == 2}
+    site_key = outputs.digest()
     for content in all_content(generators):
+        # What a clean result depends on: the HTML before Pelican resolves {filename}
+        # links (whether their targets exist is in ``site_key``) and where the page is.
+        key = (site_key, content.url, _digest(content._content or ""))
+        known = STATE.clean.get(("links", content.source_path))
+        if known and known[0] == key and all(map(outputs.still_on_disk, known[1])):
+            continue
+        problems_before = STATE.problems_seen
+        outputs.found_on_disk = set()
         try:
             rendered = content.content  # Pelican resolves {filename} links here
         except Exception as error:  # a broken post must not hide the others
@@ -69,6 +82,13 @@ def check_all(generators, outputs: Outputs | None = None) -> None:
             continue
         if rendered:
             ContentCheck(content, outputs, siteurl).run(rendered)
+        # Files a plugin wrote (not in the build's lists) must still be there next time.
+        found_on_disk = tuple(outputs.found_on_disk)
+        checked("links", content.source_path, (key, found_on_disk), problems_before)
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 class Element:
@@ -114,10 +134,10 @@ class ContentCheck:
         self.outputs = outputs
         self.siteurl = siteurl.rstrip("/")
         self.page_url = "/" + (content.url or "")
-        self.source = sources.load(self.path)
 
     def line(self, *needles: str) -> int | None:
-        return self.source.line_of(*needles) if self.source else None
+        source = sources.load(self.path)  # only when there is a problem to place
+        return source.line_of(*needles) if source else None
 
     def run(self, rendered: str) -> None:
         for element in elements(rendered):

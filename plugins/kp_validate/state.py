@@ -3,7 +3,13 @@
 Several checks can see the same mistake (our front-matter scan and Pelican's own
 reader both notice a bad date; our link check and Pelican's link replacement both
 notice a missing ``{filename}`` target). The first report wins; the others look here
-and stay quiet. The state is reset when a build starts (``initialized``).
+and stay quiet. What was reported is forgotten when each run starts (``get_generators``):
+a long-lived Pelican (``invoke livereload``) reports a problem again on every rebuild
+until it is fixed.
+
+``BuildState.clean`` remembers what was checked and found clean, keyed by everything the
+check reads, so a long-lived Pelican checks only what an edit changed. It lives as long as
+the Pelican object (reset at ``initialized``): an ordinary build starts with none.
 """
 
 from __future__ import annotations
@@ -25,6 +31,10 @@ class BuildState:
     duplicate_paths: set[str] = field(default_factory=set)
     # Category, tag and author names already reported as giving no slug.
     slugless_names: set[str] = field(default_factory=set)
+    # Every problem found, reported or already reported: what ``checked`` compares.
+    problems_seen: int = 0
+    # (check, subject) -> the key of the inputs it was last found clean with.
+    clean: dict[tuple[str, str], object] = field(default_factory=dict)
 
 
 STATE = BuildState()
@@ -35,8 +45,28 @@ def reset(content_root: str) -> None:
     STATE.__init__(content_root=os.path.abspath(content_root))
 
 
+def forget_reports(*_signal_args, **_signal_kwargs) -> None:
+    """A new run of the same Pelican: report every problem again (keep ``clean``)."""
+    STATE.__init__(content_root=STATE.content_root, clean=STATE.clean)
+
+
+def was_clean(check: str, subject: str, key) -> bool:
+    """Whether ``check`` found ``subject`` clean with these very inputs (``key``)."""
+    return STATE.clean.get((check, subject)) == key
+
+
+def checked(check: str, subject: str, key, problems_before: int) -> None:
+    """Remember a clean result: no problem was found since ``problems_before``
+    (``STATE.problems_seen`` when the check started)."""
+    if STATE.problems_seen == problems_before:
+        STATE.clean[(check, subject)] = key
+    else:
+        STATE.clean.pop((check, subject), None)
+
+
 def report_once(path: str, kind: str, detail: str, line: int | None, problem: str, fix: str):
     """Report unless the same kind of problem about the same thing was reported already."""
+    STATE.problems_seen += 1
     key = (os.path.abspath(path), kind, detail)
     if key in STATE.reported:
         return
@@ -45,4 +75,5 @@ def report_once(path: str, kind: str, detail: str, line: int | None, problem: st
 
 
 def was_reported(path: str, kind: str, detail: str) -> bool:
+    STATE.problems_seen += 1  # asked only about a problem found again
     return (os.path.abspath(path), kind, detail) in STATE.reported

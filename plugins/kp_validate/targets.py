@@ -12,6 +12,7 @@ pagination, feeds, and ``KP_VALIDATE_EXTRA_OUTPUTS`` for files other plugins wri
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 from urllib.parse import unquote
@@ -67,6 +68,17 @@ class Outputs:
         self.generated: dict[str, str] = {}
         # Site paths that come from the settings, not from authors (see links.py).
         self.trusted: set[str] = set()
+        # Paths ``has`` found only on disk (see ``_already_written``).
+        self.found_on_disk: set[str] = set()
+
+    def digest(self) -> bytes:
+        """Changes whenever what ``has`` answers from the build's own lists can change."""
+        digest = hashlib.blake2b(digest_size=16)
+        for name in ("files", "prefixes", "trusted"):
+            digest.update(name.encode() + b"\0")
+            digest.update("\0".join(sorted(getattr(self, name))).encode() + b"\0")
+        digest.update(self.output_path.encode())
+        return digest.digest()
 
     def add(self, save_as: str | None, generated_by: str | None = None) -> None:
         if save_as and save_as.endswith("*"):
@@ -93,6 +105,12 @@ class Outputs:
     def _already_written(self, path: str) -> bool:
         if not self.output_path or path.startswith(("../", "/")):
             return False
+        found = self.still_on_disk(path)
+        if found:
+            self.found_on_disk.add(path)
+        return found
+
+    def still_on_disk(self, path: str) -> bool:
         written = os.path.join(self.output_path, path)
         return os.path.isfile(written) or os.path.isfile(os.path.join(written, "index.html"))
 

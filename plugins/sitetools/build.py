@@ -124,11 +124,17 @@ def _record_fingerprint(cache_path: Path, fingerprint: str | None, final: Path) 
 
 
 class ProblemCollector(logging.Handler):
-    """Keeps every WARNING-or-worse record logged while it is installed."""
+    """Keeps every WARNING-or-worse record logged while it is installed (one build)."""
 
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
         self.problems: list[str] = []
+        # Pelican's log filter drops a warning it has logged before in this process: a
+        # second build in the same process (livereload, the tests) would not see it.
+        from pelican.log import LimitFilter
+
+        LimitFilter._raised_messages.clear()
+        LimitFilter._group_count.clear()
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()

@@ -29,6 +29,7 @@ A change to settings or plugin code needs a fresh process (Python keeps the old 
 from __future__ import annotations
 
 import hashlib
+import inspect
 import logging
 import os
 import time
@@ -241,6 +242,14 @@ def _switch_to_mtime(readers) -> None:
     readers.save_cache = lambda: None  # the cache lives in memory from now on
 
 
+def _forget_rendered_content() -> None:
+    """Empty Pelican's memo of every content object's HTML. It is kept on the class and
+    never emptied: in a long-lived Pelican it would hold every post of every run (memory
+    that grows with each edit) and slow down every plugin that looks through it."""
+    for name in ("get_content", "get_summary"):
+        inspect.getattr_static(Content, name).cache.clear()
+
+
 @dataclass
 class RebuildResult:
     plan: RebuildPlan
@@ -269,6 +278,8 @@ class SiteSession:
             **overrides,
             "OUTPUT_PATH": str(self.output),
             "DELETE_OUTPUT_DIRECTORY": False,
+            # The page and the reload come first; the search index follows a moment later.
+            "KP_SEARCH_BACKGROUND": True,
         }
         self.settings = load_settings(self.settings_file, overrides)
         self.content_root = Path(self.settings["PATH"]).resolve()
@@ -314,6 +325,9 @@ class SiteSession:
                 "LOAD_CONTENT_CACHE": False,
                 "CACHE_CONTENT": False,
                 "CHECK_MODIFIED_METHOD": "mtime",
+                # Copy a static file again only if its source is newer (Pelican copies every
+                # one by default, and each copy is then cleaned of metadata again).
+                "STATIC_CHECK_IF_MODIFIED": True,
             }
         generators = [
             cls(
@@ -340,6 +354,7 @@ class SiteSession:
 
     def _run(self, plan: RebuildPlan) -> RebuildResult:
         started, cpu_started = time.perf_counter(), time.process_time()
+        _forget_rendered_content()
         collector = ProblemCollector()
         logging.getLogger().addHandler(collector)
         written: list[str] = []
