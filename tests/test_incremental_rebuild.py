@@ -161,3 +161,21 @@ def test_a_replaced_image_is_published_again_and_pages_match_a_full_build(sessio
     assert_same_site(session.output, expected)
     assert published.read_bytes() != before
     assert published.read_bytes() == (expected / "images" / "bench" / "photo-2.jpg").read_bytes()
+
+
+def test_removing_a_linked_post_reports_the_links_to_it_in_unchanged_posts(session, fresh):
+    linking = {
+        path.name: re.findall(r"\{filename\}/blog/(bench-post-\d+\.md)", path.read_text())
+        for path in sorted((session.content_root / "blog").glob("bench-post-*.md"))
+    }
+    source, target = next((name, links[0]) for name, links in linking.items() if links)
+    removed = session.content_root / "blog" / target
+    text = removed.read_text(encoding="utf-8")
+    removed.unlink()
+    result = session.rebuild([removed])
+    # The post that links to it did not change, but its link now leads nowhere.
+    assert any(source in problem and target in problem for problem in result.problems)
+    removed.write_text(text, encoding="utf-8")
+    result = session.rebuild([removed])
+    assert result.problems == []
+    assert_same_site(session.output, fresh())
