@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from sitetools.chromium import launched
 from sitetools.serve import running_server
 
@@ -155,14 +156,10 @@ def test_lightbox_swipes_on_a_touch_screen(open_page):
     y = box["y"] + box["height"] / 2
     session = page.context.new_cdp_session(page)
     touch_swipe(page, session, box["x"] + box["width"] * 0.8, box["x"] + box["width"] * 0.2, y)
-    page.wait_for_function(
-        "document.querySelector('.kp-lightbox__status').textContent.includes('Photo 2')"
-    )
+    expect(dialog.locator(".kp-lightbox__status")).to_contain_text("Photo 2")
     assert image.get_attribute("src") == links.nth(1).get_attribute("href")
     touch_swipe(page, session, box["x"] + box["width"] * 0.2, box["x"] + box["width"] * 0.8, y)
-    page.wait_for_function(
-        "document.querySelector('.kp-lightbox__status').textContent.includes('Photo 1')"
-    )
+    expect(dialog.locator(".kp-lightbox__status")).to_contain_text("Photo 1")
     assert image.get_attribute("src") == links.nth(0).get_attribute("href")
 
 

@@ -122,7 +122,13 @@ def test_diff_toggle_lays_the_overlay_on_the_after_image(page):
     toggle.click()
     assert toggle.get_attribute("aria-pressed") == "true"
     overlay.scroll_into_view_if_needed()
-    page.wait_for_function("() => document.querySelector('.kp-compare__diff').naturalWidth > 0")
+    # Polled from here: wait_for_function evaluates a string in the page, which our CSP
+    # (no 'unsafe-eval') refuses as soon as it has to poll.
+    for _ in range(200):
+        if overlay.evaluate("img => img.complete && img.naturalWidth > 0"):
+            break
+        page.wait_for_timeout(25)
+    assert overlay.evaluate("img => img.naturalWidth > 0")
     after_box = page.locator(".kp-compare__pane--after img").first.bounding_box()
     overlay_box = overlay.bounding_box()
     for key in ("x", "y", "width", "height"):
