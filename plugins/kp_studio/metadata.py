@@ -127,7 +127,15 @@ def clean_bytes(data: bytes) -> bytes | None:
     return cleaned if cleaned is not None and cleaned != data else None
 
 
+# Where a PNG can say how it is turned: an eXIf chunk, EXIF in a text chunk ("Raw profile
+# type exif"), or XMP. Pillow decodes the whole image to look for them (they may follow the
+# pixels); a PNG whose bytes contain none of these names cannot be turned.
+PNG_ORIENTATION_SOURCES = (b"eXIf", b"exif", b"XML:com.adobe.xmp")
+
+
 def _orientation(data: bytes) -> int | None:
+    if data[:8] == PNG_SIGNATURE and not any(name in data for name in PNG_ORIENTATION_SOURCES):
+        return None
     try:
         with Image.open(io.BytesIO(data)) as image:
             return image.getexif().get(ORIENTATION)

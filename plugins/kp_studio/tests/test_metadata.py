@@ -179,3 +179,26 @@ def test_clean_bytes_leaves_clean_images_and_non_images_alone():
     portrait().save(buffer, "PNG")
     assert metadata.clean_bytes(buffer.getvalue()) is None
     assert metadata.clean_bytes(b"GIF89a not ours") is None
+
+
+@pytest.mark.parametrize("where", ["eXIf chunk", "XMP"])
+def test_a_turned_png_is_published_upright(where):
+    buffer = io.BytesIO()
+    if where == "eXIf chunk":
+        portrait().save(buffer, "PNG", exif=leaky_exif(6))
+    else:
+        info = PngImagePlugin.PngInfo()
+        xmp = '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Orientation="6"/></rdf:RDF></x:xmpmeta>'  # noqa: E501
+        info.add_itxt("XML:com.adobe.xmp", xmp)
+        portrait().save(buffer, "PNG", pnginfo=info)
+    cleaned = metadata.clean_bytes(buffer.getvalue())
+    assert cleaned is not None
+    with Image.open(io.BytesIO(cleaned)) as image:
+        assert image.size == (100, 80)  # turned a quarter: 80x100 became 100x80
+        assert image.getexif().get(0x0112) in (None, 1)
+
+
+def test_a_png_that_says_nothing_about_its_orientation_is_left_alone():
+    buffer = io.BytesIO()
+    portrait().save(buffer, "PNG")
+    assert metadata.clean_bytes(buffer.getvalue()) is None
