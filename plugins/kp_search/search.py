@@ -44,7 +44,9 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
+from typing import ClassVar
 
 from pelican import signals
 
@@ -454,9 +456,9 @@ def _report(output: Path, error: BaseException) -> None:
 class _Build:
     """What this process's current build is doing with search."""
 
-    settings: dict | None = None
-    index: SiteIndex | None = None
-    background: BackgroundIndex | None = None
+    settings: ClassVar[dict | None] = None
+    index: ClassVar[SiteIndex | None] = None
+    background: ClassVar[list[BackgroundIndex]] = []  # the newest last; older ones stopping
 
 
 def cache_for(settings: dict) -> SearchCache:
@@ -500,7 +502,8 @@ def build_index(pelican) -> None:
         logger.info("kp_search: indexing %s in the background", output)
         return
     try:
-        logger.info("kp_search: %s", index.finish())
+        # The folder in the message: Pelican's log filter drops a message seen before.
+        logger.info("kp_search: %s (%s)", index.finish(), output)
     except Exception as error:
         _report(output, error)
 
@@ -518,15 +521,16 @@ class BackgroundIndex:
     def start(cls, index: SiteIndex) -> BackgroundIndex:
         job = cls(index)
         with cls._lock:
-            if _Build.background is not None:
-                _Build.background.index.abandon()
-            _Build.background = job
+            running = [older for older in _Build.background if older.thread.is_alive()]
+            for older in running:
+                older.index.abandon()
+            _Build.background = [*running, job]
             job.thread.start()
         return job
 
     def _run(self) -> None:
         try:
-            logger.info("kp_search: %s", self.index.finish())
+            logger.info("kp_search: %s (%s)", self.index.finish(), self.index.output)
         except IndexingCancelled:
             logger.debug("kp_search: indexing of %s superseded by a newer build", self.index.output)
         except Exception as error:
@@ -535,18 +539,17 @@ class BackgroundIndex:
 
 
 def wait_for_background_index(timeout: float | None = None) -> bool:
-    """Wait for the latest background indexing to end; False if it is still running."""
-    job = _Build.background
-    if job is None:
-        return True
-    job.thread.join(timeout)
-    return not job.thread.is_alive()
+    """Wait for background indexing (the newest, and older ones winding down) to end;
+    False if some is still running after ``timeout`` seconds."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    for job in list(_Build.background):
+        job.thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+    return not any(job.thread.is_alive() for job in _Build.background)
 
 
 @atexit.register
 def _stop_background() -> None:
-    job = _Build.background
-    if job is not None and job.thread.is_alive():
+    for job in _Build.background:
         job.index.abandon()
 
 
