@@ -137,21 +137,33 @@ class PagefindService:
         self.added += 1
 
     def write(self, folder: Path) -> None:
-        """Write the bundle of every page added into ``folder``."""
+        """Write the bundle of every page added into ``folder``, but the Default UI."""
         with self._arrived:  # every page indexed first
             self._arrived.wait_for(
                 lambda: self._closed or len(self._replies) > self.added, REPLY_TIMEOUT
             )
         if self.errors:
             raise IndexingError("\n".join(self.errors[:5]))
-        self._call({"type": "WriteFiles", "index_id": self.index_id, "output_path": str(folder)})
+        # Not WriteFiles: Pagefind 1.5 answers it, and exits when asked, before all its
+        # file writes are done (empty pagefind-entry.json under load). GetFiles hands the
+        # bundle over, and it is written here.
+        files = self._call({"type": "GetFiles", "index_id": self.index_id})["files"]
+        for file in files:
+            relative = Path(file["path"])
+            if relative.is_absolute() or ".." in relative.parts:
+                raise IndexingError(f"Pagefind returned an unexpected path: {file['path']}")
+            if relative.as_posix() in UNUSED_FILES:
+                continue
+            target = folder / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(base64.b64decode(file["content"]))
 
     def close(self) -> None:
         if self.process.stdin:
             with contextlib.suppress(OSError):
                 self.process.stdin.close()
         try:
-            self.process.wait(timeout=5)
+            self.process.wait(timeout=5)  # it exits when its input ends
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
@@ -218,36 +230,52 @@ def page_digest(data: bytes) -> str:
 
 
 class SearchCache:
-    """The last bundle made, with the digest of every page it was made from."""
+    """The last bundle made, with the digest of every page it was made from.
+
+    Builds may run side by side (test workers, a livereload session and ``invoke build``),
+    so an entry is written once under its own name and never changed; ``latest`` names
+    the newest. A reader that finds its entry gone (a newer build dropped it) indexes.
+    """
 
     def __init__(self, root: Path):
         self.root = root
-        self.folder = root / "latest"
+        self.entry: Path | None = None
 
     def pages(self) -> dict[str, str] | None:
         try:
-            stored = json.loads((self.folder / "pages.json").read_text(encoding="utf-8"))
+            entry = self.root / (self.root / "latest").read_text(encoding="utf-8").strip()
+            stored = json.loads((entry / "pages.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
         if stored.get("pagefind") != pagefind_version():
             return None
-        if not (self.folder / "bundle" / "pagefind.js").is_file():
-            return None
+        self.entry = entry
         return stored.get("pages")
 
     def copy_to(self, folder: Path) -> None:
         # Copies, not links: production steps may rewrite output files in place.
-        shutil.copytree(self.folder / "bundle", folder)
+        shutil.copytree(self.entry / "bundle", folder)
 
     def keep(self, bundle: Path, pages: dict[str, str]) -> None:
         """Store ``bundle`` as the only cached one."""
-        staging = self.root / f".{os.getpid()}-{threading.get_ident()}.tmp"
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.copytree(bundle, staging / "bundle")
-        record = {"pagefind": pagefind_version(), "pages": pages}
-        (staging / "pages.json").write_text(json.dumps(record), encoding="utf-8")
-        shutil.rmtree(self.folder, ignore_errors=True)
-        os.rename(staging, self.folder)
+        record = json.dumps({"pagefind": pagefind_version(), "pages": pages}, sort_keys=True)
+        name = hashlib.sha256(record.encode()).hexdigest()[:24]
+        ours = f"{os.getpid()}-{threading.get_ident()}"
+        if not (self.root / name).is_dir():
+            staging = self.root / f".{name}-{ours}.tmp"
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.copytree(bundle, staging / "bundle")
+            (staging / "pages.json").write_text(record, encoding="utf-8")
+            try:
+                os.rename(staging, self.root / name)
+            except OSError:  # another build kept the same bundle meanwhile
+                shutil.rmtree(staging, ignore_errors=True)
+        pointer = self.root / f".latest-{ours}"
+        pointer.write_text(name, encoding="utf-8")
+        os.replace(pointer, self.root / "latest")
+        for other in self.root.iterdir():
+            if other.is_dir() and other.name != name and not other.name.startswith("."):
+                shutil.rmtree(other, ignore_errors=True)
 
 
 class SiteIndex:
@@ -350,14 +378,11 @@ class SiteIndex:
             if self.failure is not None:
                 raise self.failure
             pages = self.html_pages()
-            if self.service is None and pages == self.cached_pages:
-                self.cache.copy_to(staging)
+            if self.service is None and pages == self.cached_pages and self._reuse(staging):
                 outcome = "the site's HTML is unchanged; reused the search index"
             else:
                 pages = self._complete(pages)
                 self.service.write(staging)
-                for unused in UNUSED_FILES:
-                    (staging / unused).unlink(missing_ok=True)
                 indexed = indexed_pages(staging)
                 if not indexed:
                     raise IndexingError("Pagefind found no text to index in any page")
@@ -370,6 +395,14 @@ class SiteIndex:
                     self.service.kill()
                 self.service.close()
             shutil.rmtree(staging, ignore_errors=True)
+
+    def _reuse(self, staging: Path) -> bool:
+        try:
+            self.cache.copy_to(staging)
+        except OSError:  # dropped by a newer build meanwhile
+            shutil.rmtree(staging, ignore_errors=True)
+            return False
+        return True
 
     def _complete(self, pages: dict[str, str]) -> dict[str, str]:
         """Send Pagefind what it lacks; the pages and digests it was given."""
