@@ -16,7 +16,9 @@ other core while Pelican renders the next; ``finalized`` only feeds what Pelican
 itself and asks for the bundle. (The ``pagefind`` package's asyncio client reads one reply
 per 0.1 s, 100 s for 1,000 pages, hence the small client below.) Pages are added in the order
 they were written, then any others in path order: the same records as a ``--site`` run, whose
-order was the file system's.
+order was the file system's. Once a page with ``data-pagefind-body`` has gone, pages without
+it (listings: a third of the site) are not sent: Pagefind would parse them only to leave them
+out.
 
 A bundle depends only on the HTML it was made from: it is kept in ``CACHE_PATH/kp_search``
 with the digest of every page, and a build whose pages all match reuses it. Pages are only
@@ -64,6 +66,7 @@ UNUSED_FILES = (
     "pagefind-component-ui.js",
     "pagefind-component-ui.css",
 )
+SEARCHABLE = b"data-pagefind-body"  # compared with the lowercased page
 REPLY_TIMEOUT = 300  # seconds: Pagefind answers in well under a second per request
 
 
@@ -198,11 +201,15 @@ class PagefindService:
         return reply
 
     def _read_replies(self) -> None:
-        pending = b""
+        pending = bytearray()  # the bundle comes as one message of megabytes
         stream = self.process.stdout
-        while chunk := stream.read1(1 << 16):
-            *messages, pending = (pending + chunk).split(b",")
-            for message in messages:
+        while chunk := stream.read1(1 << 20):
+            searched = len(pending)
+            pending += chunk
+            while (end := pending.find(b",", searched)) >= 0:
+                message = bytes(pending[:end])
+                del pending[: end + 1]
+                searched = 0
                 reply = json.loads(base64.b64decode(message))
                 payload = reply.get("payload") or {}
                 if payload.get("type") == "Error":
@@ -294,6 +301,7 @@ class SiteIndex:
         self.cached_pages = cache.pages()
         self.seen: dict[str, tuple[str, int, int]] = {}  # path -> digest, size, mtime
         self.sent: dict[str, str] = {}  # path -> digest of what Pagefind was given
+        self.searchable_seen = False  # a page with data-pagefind-body was sent
         self.service: PagefindService | None = None
         self.failure: BaseException | None = None
         self._queue: queue.SimpleQueue[str | None] = queue.SimpleQueue()
@@ -335,7 +343,7 @@ class SiteIndex:
 
     def _start(self) -> None:
         self.service = PagefindService(self.output)
-        self.sent = {}
+        self.sent, self.searchable_seen = {}, False
         for relative in list(self.seen):  # pages that matched the cache until now
             self._send(relative, *self._read(relative))
 
@@ -345,8 +353,14 @@ class SiteIndex:
         if relative in self.sent:  # written twice: finish() starts again from disk
             self.sent[relative] = ""
             return
-        self.service.add(relative, data.decode("utf-8", "replace"))
         self.sent[relative] = digest
+        if SEARCHABLE in data.lower():
+            self.searchable_seen = True
+        elif self.searchable_seen:
+            # Once a page has a data-pagefind-body element, Pagefind leaves out every page
+            # without one (listings, tags: a third of the site), so it need not parse them.
+            return
+        self.service.add(relative, data.decode("utf-8", "replace"))
 
     # -- at the end --------------------------------------------------------------------------
 
@@ -411,7 +425,7 @@ class SiteIndex:
             if self.service is not None:
                 self.service.kill()
             self.service = PagefindService(self.output)
-            self.sent = {}
+            self.sent, self.searchable_seen = {}, False
         for relative in pages:
             if relative not in self.sent:
                 data, digest = self._read(relative)

@@ -193,3 +193,20 @@ def test_pagefind_failing_is_an_error_and_leaves_no_partial_bundle(tmp_path, cap
     assert "no-such-pagefind" in errors[0].getMessage()
     assert not (output / search.BUNDLE_DIR).exists()
     assert no_staging_left(output)
+
+
+def test_without_any_data_pagefind_body_every_page_is_indexed(tmp_path):
+    """Pages without the attribute are skipped only once a page with it was seen: a site
+    with none is indexed whole, as ``pagefind --site`` does."""
+    output = tmp_path / "output"
+    for slug in ("one", "two", "three"):
+        page = output / slug / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(
+            f"<!doctype html><html lang='en'><head><title>{slug}</title></head>"
+            f"<body><h1>{slug}</h1><p>Portrait session {slug}.</p></body></html>",
+            encoding="utf-8",
+        )
+    search.build_index(site(output, tmp_path / "cache"))
+    assert entry(bundle(output))["en"]["page_count"] == 3
+    assert len(fragments(bundle(output))) == 3
