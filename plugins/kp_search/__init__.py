@@ -1,3 +1,3 @@
-from .search import index_site, register
+from .search import build_index, register, wait_for_background_index
 
-__all__ = ["index_site", "register"]
+__all__ = ["build_index", "register", "wait_for_background_index"]

@@ -17,9 +17,11 @@ import functools
 import logging
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from bs4.builder._htmlparser import BeautifulSoupHTMLParser
+from bs4.dammit import EntitySubstitution
 from jinja2 import pass_context
 from markupsafe import Markup
 from pelican import signals
@@ -52,11 +54,58 @@ def site_url(settings: dict) -> str:
     return url.rstrip("/")
 
 
+class _TextCollector(HTMLParser):
+    """The text BeautifulSoup's ``get_text()`` gives with the ``html.parser`` builder: the
+    same tokenizer and the same reading of character references, without building a tree
+    (a third of the cost). Comments and declarations are left out, as are the contents of
+    script, style and template elements; CDATA is kept."""
+
+    HIDDEN = frozenset({"script", "style", "template"})
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self.hidden += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and self.hidden:
+            self.hidden -= 1
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+    def handle_charref(self, name):
+        character, _, following = BeautifulSoupHTMLParser._dereference_numeric_character_reference(
+            name
+        )
+        self.handle_data((character or "") + (following or ""))
+
+    def handle_entityref(self, name):
+        character = EntitySubstitution.HTML_ENTITY_TO_CHARACTER.get(name)
+        self.handle_data(f"&{name}" if character is None else character)
+
+    def unknown_decl(self, data):
+        if data.upper().startswith("CDATA["):
+            self.handle_data(data[len("CDATA[") :])
+
+
+def _text(html: str) -> str:
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return "".join(collector.parts)
+
+
 # Each post's summary and title are asked for again on every page that shows the post's
 # head (and the parse is the costly part of a page's SEO data): remember the answers.
 @functools.lru_cache(maxsize=4096)
 def plain_text(html: str, limit: int = DESCRIPTION_LENGTH) -> str:
-    text = re.sub(r"\s+", " ", BeautifulSoup(html or "", "html.parser").get_text()).strip()
+    text = re.sub(r"\s+", " ", _text(html or "")).strip()
     if len(text) <= limit:
         return text
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.-–— ")

@@ -261,7 +261,8 @@ def _widont(text: str) -> str:
         if match is None and near > start:
             match = _WIDONT.search(text, start, end)
         if match is not None:
-            pieces += (text[copied : match.start()], match.expand(r"\1&nbsp;\2"))
+            # match.expand(r"\1&nbsp;\2"), without parsing the template on every call.
+            pieces += (text[copied : match.start()], match[1], "&nbsp;", match[2])
             copied = match.end()
         start = end
     pieces.append(text[copied:])

@@ -1,10 +1,23 @@
-"""The search index is reused only when every HTML file is byte for byte the same."""
+"""The search index: made while Pelican writes, reused when every page is byte for byte the
+same, made in the background on request, and reported when Pagefind cannot run."""
 
 from __future__ import annotations
 
+import gzip
+import json
+import logging
+import shutil
+from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from benchmarks.corpus import write_corpus
 from kp_search import search
+
+ROOT = Path(__file__).resolve().parents[3]
 
 PAGE = (
     "<!doctype html><html lang='en'><head><title>{title}</title></head>"
@@ -28,32 +41,172 @@ def bundle(output):
     }
 
 
-def test_unchanged_html_reuses_the_index_and_changed_html_indexes_again(tmp_path, monkeypatch):
+def fragments(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Pagefind's record of each page (URL, text, meta), named by its content's hash."""
+    return {
+        name: gzip.decompress(data) for name, data in files.items() if name.startswith("fragment/")
+    }
+
+
+def entry(files: dict[str, bytes]) -> dict:
+    """pagefind-entry.json without the word index's content hash."""
+    languages = json.loads(files["pagefind-entry.json"])["languages"]
+    return {name: {**language, "hash": None} for name, language in languages.items()}
+
+
+def program(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Pagefind's JS and WebAssembly: the same for any index."""
+    return {name: data for name, data in files.items() if name.endswith((".js", ".pagefind"))}
+
+
+def site(output, cache, **settings):
+    return SimpleNamespace(
+        settings={"OUTPUT_PATH": str(output), "CACHE_PATH": str(cache), **settings}
+    )
+
+
+def messages(caplog):
+    return [record.getMessage() for record in caplog.records if record.name == search.__name__]
+
+
+def no_staging_left(output):
+    return not [p for p in output.iterdir() if p.name.startswith(search.STAGING_PREFIX)]
+
+
+def test_unchanged_html_reuses_the_index_and_changed_html_indexes_again(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger=search.__name__)
     output, cache = tmp_path / "output", tmp_path / "cache"
     write_site(output)
-    pelican = SimpleNamespace(settings={"OUTPUT_PATH": str(output), "CACHE_PATH": str(cache)})
-    runs = []
-    real_index = search.index_site
-    monkeypatch.setattr(search, "index_site", lambda out: runs.append(out) or real_index(out))
 
-    search.build_index(pelican)
+    search.build_index(site(output, cache))
     first = bundle(output)
     assert "pagefind.js" in first and "pagefind-ui.js" not in first
-    assert len(runs) == 1
+    assert messages(caplog)[-1] == f"kp_search: indexed 2 of 2 pages ({output})"
 
     # A fresh output folder with the same HTML (the atomic build's case): no indexing,
     # and the very same bundle.
     second_output = tmp_path / "output2"
     write_site(second_output)
-    search.build_index(
-        SimpleNamespace(settings={"OUTPUT_PATH": str(second_output), "CACHE_PATH": str(cache)})
-    )
-    assert len(runs) == 1
+    search.build_index(site(second_output, cache))
+    assert "reused the search index" in messages(caplog)[-1]
     assert bundle(second_output) == first
 
     # One changed sentence: Pagefind runs again and the bundle changes.
+    output = tmp_path / "output3"
     write_site(output, text="Bring three shirts to the studio.")
-    search.build_index(pelican)
-    assert len(runs) == 2
+    search.build_index(site(output, cache))
+    assert messages(caplog)[-1] == f"kp_search: indexed 2 of 2 pages ({output})"
     assert bundle(output) != first
-    assert len(list((cache / search.CACHE_DIR).iterdir())) == 1  # only the latest is kept
+    assert b"three shirts" in b"".join(fragments(bundle(output)).values())
+    kept = [p for p in (cache / search.CACHE_DIR).iterdir() if p.is_dir()]
+    assert len(kept) == 1  # only the latest is kept
+    assert no_staging_left(output)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return write_corpus(tmp_path_factory.mktemp("corpus"), posts=12, seed=7)
+
+
+def pelican_build(corpus: Path, output: Path, cache: Path) -> None:
+    settings = read_settings(
+        str(ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(corpus),
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(cache),
+            "PLUGINS": ["kp_assets", "kp_studio", "kp_search"],
+        },
+    )
+    Pelican(settings).run()
+
+
+def test_pages_indexed_as_written_give_the_records_of_indexing_the_finished_site(
+    corpus, tmp_path, caplog
+):
+    caplog.set_level(logging.INFO, logger=search.__name__)
+    output = tmp_path / "output"
+    pelican_build(corpus, output, tmp_path / "cache")
+    streamed = bundle(output)
+    pages = list(output.rglob("*.html"))
+    searchable = [p for p in pages if "data-pagefind-body" in p.read_text(encoding="utf-8")]
+    assert len(searchable) >= 12  # every post, at least
+    assert messages(caplog)[-1] == (
+        f"kp_search: indexed {len(searchable)} of {len(pages)} pages ({output})"
+    )
+
+    # The finished output folder, indexed from disk in path order, without a cache.
+    shutil.rmtree(output / search.BUNDLE_DIR)
+    search.build_index(site(output, tmp_path / "other-cache"))
+    from_disk = bundle(output)
+    assert len(fragments(streamed)) == len(searchable)
+    assert fragments(streamed) == fragments(from_disk)
+    # The word index numbers pages in the order they came: only those files differ.
+    assert entry(streamed) == entry(from_disk)
+    assert program(streamed) == program(from_disk)
+
+    # The same site built again into a fresh folder: nothing is sent to Pagefind.
+    caplog.clear()
+    pelican_build(corpus, tmp_path / "again", tmp_path / "cache")
+    assert "reused the search index" in messages(caplog)[-1]
+    assert bundle(tmp_path / "again") == streamed
+
+
+def test_background_index_returns_at_once_and_publishes_a_complete_bundle(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger=search.__name__)
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    write_site(output, text="First draft about backdrops.")
+    background = site(output, cache, KP_SEARCH_BACKGROUND=True)
+
+    # While the bundle may not be moved into place, the build still returns: indexing
+    # does not hold it up, and output/pagefind never holds a partial bundle.
+    with search._publishing:
+        search.build_index(background)
+        assert not search.wait_for_background_index(timeout=0)
+        assert not (output / search.BUNDLE_DIR).exists()
+        # A newer build supersedes the running one: one writer, the newest text.
+        write_site(output, text="Final text about lighting ratios.")
+        search.build_index(background)
+    assert search.wait_for_background_index(timeout=120)
+    text = b"".join(fragments(bundle(output)).values())
+    assert b"lighting ratios" in text and b"backdrops" not in text
+    assert "pagefind.js" in bundle(output) and "pagefind-ui.js" not in bundle(output)
+    assert no_staging_left(output)
+    assert not [m for m in messages(caplog) if "could not index" in m]
+
+    # A later background build replaces the published bundle in one step.
+    write_site(output, text="Third version about reflectors.")
+    search.build_index(background)
+    assert search.wait_for_background_index(timeout=120)
+    assert b"reflectors" in b"".join(fragments(bundle(output)).values())
+    assert no_staging_left(output)
+
+
+def test_pagefind_failing_is_an_error_and_leaves_no_partial_bundle(tmp_path, caplog, monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    output = tmp_path / "output"
+    write_site(output)
+    search.build_index(site(output, tmp_path / "cache"))
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1
+    assert "Pagefind could not index" in errors[0].getMessage()
+    assert "no-such-pagefind" in errors[0].getMessage()
+    assert not (output / search.BUNDLE_DIR).exists()
+    assert no_staging_left(output)
+
+
+def test_without_any_data_pagefind_body_every_page_is_indexed(tmp_path):
+    """Pages without the attribute are skipped only once a page with it was seen: a site
+    with none is indexed whole, as ``pagefind --site`` does."""
+    output = tmp_path / "output"
+    for slug in ("one", "two", "three"):
+        page = output / slug / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(
+            f"<!doctype html><html lang='en'><head><title>{slug}</title></head>"
+            f"<body><h1>{slug}</h1><p>Portrait session {slug}.</p></body></html>",
+            encoding="utf-8",
+        )
+    search.build_index(site(output, tmp_path / "cache"))
+    assert entry(bundle(output))["en"]["page_count"] == 3
+    assert len(fragments(bundle(output))) == 3
