@@ -600,7 +600,15 @@ def _stop_background() -> None:
         job.index.abandon()
 
 
+def supersede_background(*_signal_args, **_signal_kwargs) -> None:
+    """A new run of the same Pelican (``get_generators``) will index again: stop the
+    background indexing now, so it does not take a core and the GIL from the rebuild."""
+    for job in _Build.background:
+        job.index.abandon()
+
+
 def register() -> None:
     signals.initialized.connect(start_build)
+    signals.get_generators.connect(supersede_background)
     signals.content_written.connect(page_written)
     signals.finalized.connect(build_index)
