@@ -152,7 +152,11 @@ def test_lightbox_swipes_on_a_touch_screen(open_page):
     dialog = page.locator("dialog.kp-lightbox")
     assert dialog.evaluate("d => d.open")
     image = dialog.locator(".kp-lightbox__img")
+    # Measured once the photo is in: before that the box can be a few pixels wide, and a
+    # swipe across 60 % of it too short to count (this failed on a busy machine).
+    expect(image).to_have_js_property("complete", True)
     box = image.bounding_box()
+    assert box["width"] > 100
     y = box["y"] + box["height"] / 2
     session = page.context.new_cdp_session(page)
     touch_swipe(page, session, box["x"] + box["width"] * 0.8, box["x"] + box["width"] * 0.2, y)
