@@ -9,12 +9,13 @@ Our own ``search.html`` + ``js/search.js`` use Pagefind's JS API; Pagefind's Def
 used because it injects inline styles, which our ``style-src 'self'`` CSP forbids.
 
 Why not ``pagefind --site output`` at the end of the build (what this plugin did first): at
-1,000 posts it is ~3 s of CPU after everything else, on one core of two. Pagefind's service
-mode (the protocol its own Python package speaks) takes one page at a time, so each page goes
-to it as soon as Pelican has written it (``content_written``) and Pagefind parses it on the
-other core while Pelican renders the next; ``finalized`` only feeds what Pelican did not write
-itself and asks for the bundle. (The ``pagefind`` package's asyncio client reads one reply
-per 0.1 s, 100 s for 1,000 pages, hence the small client below.) Pages are added in the order
+1,000 posts it adds ~2 s of wall time (~3 s of CPU on both cores) after everything else.
+Pagefind's service mode (the protocol its own Python package speaks) takes one page at a time,
+so each page goes to it as soon as Pelican has written it (``content_written``) and Pagefind
+parses it on the other core while Pelican renders the next; ``finalized`` only feeds what
+Pelican did not write itself and asks for the bundle (~1 s: building the index stays at the
+end). (The ``pagefind`` package's asyncio client reads one reply per 0.1 s, 100 s for 1,000
+pages, hence the small client below.) Pages are added in the order
 they were written, then any others in path order: the same records as a ``--site`` run, whose
 order was the file system's. Once a page with ``data-pagefind-body`` has gone, pages without
 it (listings: a third of the site) are not sent: Pagefind would parse them only to leave them
@@ -303,13 +304,14 @@ class SiteIndex:
     index from the output folder as it stands and publishes the bundle.
     """
 
-    def __init__(self, output: Path, cache: SearchCache, cancelled: threading.Event | None = None):
+    def __init__(self, output: Path, cache: SearchCache):
         self.output = output
         self.cache = cache
-        self.cancelled = cancelled or threading.Event()
+        self.cancelled = threading.Event()  # set by abandon(): a newer build took over
         self.cached_pages = cache.pages()
         self.seen: dict[str, tuple[str, int, int]] = {}  # path -> digest, size, mtime
-        self.sent: dict[str, str] = {}  # path -> digest of what Pagefind was given
+        # path -> digest of each page handled: sent, or left out (no data-pagefind-body)
+        self.sent: dict[str, str] = {}
         self.searchable_seen = False  # a page with data-pagefind-body was sent
         self.service: PagefindService | None = None
         self.failure: BaseException | None = None
