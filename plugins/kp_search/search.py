@@ -9,12 +9,13 @@ Our own ``search.html`` + ``js/search.js`` use Pagefind's JS API; Pagefind's Def
 used because it injects inline styles, which our ``style-src 'self'`` CSP forbids.
 
 Why not ``pagefind --site output`` at the end of the build (what this plugin did first): at
-1,000 posts it is ~3 s of CPU after everything else, on one core of two. Pagefind's service
-mode (the protocol its own Python package speaks) takes one page at a time, so each page goes
-to it as soon as Pelican has written it (``content_written``) and Pagefind parses it on the
-other core while Pelican renders the next; ``finalized`` only feeds what Pelican did not write
-itself and asks for the bundle. (The ``pagefind`` package's asyncio client reads one reply
-per 0.1 s, 100 s for 1,000 pages, hence the small client below.) Pages are added in the order
+1,000 posts it adds ~2 s of wall time (~3 s of CPU on both cores) after everything else.
+Pagefind's service mode (the protocol its own Python package speaks) takes one page at a time,
+so each page goes to it as soon as Pelican has written it (``content_written``) and Pagefind
+parses it on the other core while Pelican renders the next; ``finalized`` only feeds what
+Pelican did not write itself and asks for the bundle (~1 s: building the index stays at the
+end). (The ``pagefind`` package's asyncio client reads one reply per 0.1 s, 100 s for 1,000
+pages, hence the small client below.) Pages are added in the order
 they were written, then any others in path order: the same records as a ``--site`` run, whose
 order was the file system's. Once a page with ``data-pagefind-body`` has gone, pages without
 it (listings: a third of the site) are not sent: Pagefind would parse them only to leave them
@@ -47,6 +48,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import ClassVar
 
@@ -139,8 +141,8 @@ class PagefindService:
         )
         self.added += 1
 
-    def write(self, folder: Path) -> None:
-        """Write the bundle of every page added into ``folder``, but the Default UI."""
+    def bundle(self) -> dict[str, bytes]:
+        """The bundle of every page added, but the Default UI: path -> bytes."""
         with self._arrived:  # every page indexed first
             self._arrived.wait_for(
                 lambda: self._closed or len(self._replies) > self.added, REPLY_TIMEOUT
@@ -150,16 +152,14 @@ class PagefindService:
         # Not WriteFiles: Pagefind 1.5 answers it, and exits when asked, before all its
         # file writes are done (empty pagefind-entry.json under load). GetFiles hands the
         # bundle over, and it is written here.
-        files = self._call({"type": "GetFiles", "index_id": self.index_id})["files"]
-        for file in files:
+        files = {}
+        for file in self._call({"type": "GetFiles", "index_id": self.index_id})["files"]:
             relative = Path(file["path"])
             if relative.is_absolute() or ".." in relative.parts:
                 raise IndexingError(f"Pagefind returned an unexpected path: {file['path']}")
-            if relative.as_posix() in UNUSED_FILES:
-                continue
-            target = folder / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(base64.b64decode(file["content"]))
+            if relative.as_posix() not in UNUSED_FILES:
+                files[relative.as_posix()] = base64.b64decode(file["content"])
+        return files
 
     def close(self) -> None:
         if self.process.stdin:
@@ -232,6 +232,16 @@ class PagefindService:
 # -- one build's index -----------------------------------------------------------------------
 
 
+def write_files(folder: Path, files: dict[str, bytes]) -> None:
+    """Write ``files`` (relative path -> bytes) under ``folder``, a few at a time: creating
+    a thousand small files is system calls, which threads overlap."""
+    for parent in sorted({(folder / relative).parent for relative in files}):
+        parent.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for _ in pool.map(lambda item: (folder / item[0]).write_bytes(item[1]), files.items()):
+            pass
+
+
 def page_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
@@ -263,15 +273,15 @@ class SearchCache:
         # Copies, not links: production steps may rewrite output files in place.
         shutil.copytree(self.entry / "bundle", folder)
 
-    def keep(self, bundle: Path, pages: dict[str, str]) -> None:
-        """Store ``bundle`` as the only cached one."""
+    def keep(self, files: dict[str, bytes], pages: dict[str, str]) -> None:
+        """Store the bundle ``files`` as the only cached one."""
         record = json.dumps({"pagefind": pagefind_version(), "pages": pages}, sort_keys=True)
         name = hashlib.sha256(record.encode()).hexdigest()[:24]
         ours = f"{os.getpid()}-{threading.get_ident()}"
         if not (self.root / name).is_dir():
             staging = self.root / f".{name}-{ours}.tmp"
             shutil.rmtree(staging, ignore_errors=True)
-            shutil.copytree(bundle, staging / "bundle")
+            write_files(staging / "bundle", files)
             (staging / "pages.json").write_text(record, encoding="utf-8")
             try:
                 os.rename(staging, self.root / name)
@@ -294,13 +304,14 @@ class SiteIndex:
     index from the output folder as it stands and publishes the bundle.
     """
 
-    def __init__(self, output: Path, cache: SearchCache, cancelled: threading.Event | None = None):
+    def __init__(self, output: Path, cache: SearchCache):
         self.output = output
         self.cache = cache
-        self.cancelled = cancelled or threading.Event()
+        self.cancelled = threading.Event()  # set by abandon(): a newer build took over
         self.cached_pages = cache.pages()
         self.seen: dict[str, tuple[str, int, int]] = {}  # path -> digest, size, mtime
-        self.sent: dict[str, str] = {}  # path -> digest of what Pagefind was given
+        # path -> digest of each page handled: sent, or left out (no data-pagefind-body)
+        self.sent: dict[str, str] = {}
         self.searchable_seen = False  # a page with data-pagefind-body was sent
         self.service: PagefindService | None = None
         self.failure: BaseException | None = None
@@ -391,17 +402,18 @@ class SiteIndex:
         try:
             if self.failure is not None:
                 raise self.failure
-            pages = self.html_pages()
+            pages, files = self.html_pages(), None
             if self.service is None and pages == self.cached_pages and self._reuse(staging):
                 outcome = "the site's HTML is unchanged; reused the search index"
             else:
                 pages = self._complete(pages)
-                self.service.write(staging)
+                files = self.service.bundle()
+                write_files(staging, files)
                 indexed = indexed_pages(staging)
                 if not indexed:
                     raise IndexingError("Pagefind found no text to index in any page")
                 outcome = f"indexed {indexed} of {len(pages)} pages"
-            self._publish(staging, pages, fresh=self.service is not None)
+            self._publish(staging, pages, files)
             return outcome
         finally:
             if self.service is not None:
@@ -434,14 +446,15 @@ class SiteIndex:
         # record differ from the site, so the next build indexes again.
         return {relative: self.sent[relative] for relative in pages}
 
-    def _publish(self, staging: Path, pages: dict[str, str], fresh: bool) -> None:
+    def _publish(self, staging: Path, pages: dict[str, str], files: dict | None) -> None:
+        """Swap ``staging`` into place; keep a freshly made bundle (``files``) for later."""
         with _publishing:
             if self.cancelled.is_set():
                 raise IndexingCancelled
             swap_into_place(staging, self.output / BUNDLE_DIR)
-            if fresh:
+            if files is not None:
                 try:
-                    self.cache.keep(self.output / BUNDLE_DIR, pages)
+                    self.cache.keep(files, pages)
                 except OSError as error:  # a cache that cannot be written only costs time
                     logger.info(
                         "kp_search: could not keep the index for the next build (%s)", error
