@@ -4,11 +4,13 @@ edited post is rewritten, and no other page needs to be."""
 
 from __future__ import annotations
 
+import gzip
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from kp_search import search
 from pelican import Pelican
 from pelican.settings import read_settings
 from PIL import Image, ImageOps
@@ -179,3 +181,16 @@ def test_removing_a_linked_post_reports_the_links_to_it_in_unchanged_posts(sessi
     result = session.rebuild([removed])
     assert result.problems == []
     assert_same_site(session.output, fresh())
+
+
+def test_the_search_index_follows_an_edit_in_the_background(session):
+    post = session.content_root / "blog" / "bench-post-0009.md"
+    with post.open("a", encoding="utf-8") as stream:
+        stream.write("\nA sentence about quokkas, for the search index.\n")
+    result = session.rebuild([post])
+    assert result.problems == [] and not result.plan.full
+    assert search.wait_for_background_index(timeout=120)
+    bundle = session.output / search.BUNDLE_DIR
+    records = b"".join(gzip.decompress(p.read_bytes()) for p in bundle.glob("fragment/*"))
+    assert b"quokkas" in records
+    assert not list(session.output.glob(f"{search.STAGING_PREFIX}*"))
