@@ -113,3 +113,22 @@ def test_optimize_is_deterministic(tmp_path):
     again = tree(first)
     optimize.optimize(first)  # running twice changes nothing either
     assert tree(first) == again
+
+
+def test_optimize_never_writes_through_a_hard_link(tmp_path):
+    """Output files may be hard links into a cache (search bundle, image derivatives):
+    minifying and compressing replace them, and the cached file keeps its bytes."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    write_sample_site(site, "v1")
+    cache.mkdir()
+    links = {}  # output file -> its cached twin
+    for number, path in enumerate(sorted(site.rglob("*"))):
+        if path.suffix in (".css", ".js", ".html") and path.is_file():
+            kept = cache / f"{number}{path.suffix}"
+            path.rename(kept)
+            path.hardlink_to(kept)
+            links[path] = kept
+    before = {kept: kept.read_bytes() for kept in links.values()}
+    optimize.optimize(site)
+    assert {kept: kept.read_bytes() for kept in links.values()} == before
+    assert [path for path, kept in links.items() if path.read_bytes() != before[kept]]

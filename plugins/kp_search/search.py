@@ -120,13 +120,14 @@ class SearchCache:
         self.root = root
 
     def copy_to(self, key: str, folder: Path) -> bool:
-        """Copy the bundle made from this HTML into ``folder``; False if there is none.
-        Copies, not links: production steps may rewrite output files in place."""
+        """Put the bundle made from this HTML into ``folder``; False if there is none. Hard
+        links where possible (a thousand small files): nothing in the build writes through
+        an output file (``sitetools.optimize.replace_file``)."""
         entry = self.root / key
         if not (entry / "pagefind.js").is_file():
             return False
         try:
-            shutil.copytree(entry, folder, dirs_exist_ok=True)
+            shutil.copytree(entry, folder, dirs_exist_ok=True, copy_function=_link_or_copy)
         except (OSError, shutil.Error):  # dropped by a newer build meanwhile: index instead
             return False
         return True
@@ -138,7 +139,7 @@ class SearchCache:
         if not entry.is_dir():
             staging = Path(tempfile.mkdtemp(prefix=".new-", dir=self.root))
             staging.chmod(0o755)  # copied with its mode into the output by copy_to
-            shutil.copytree(bundle, staging, dirs_exist_ok=True)
+            shutil.copytree(bundle, staging, dirs_exist_ok=True, copy_function=_link_or_copy)
             try:
                 os.rename(staging, entry)
             except OSError:  # another build kept the same bundle meanwhile
@@ -155,6 +156,13 @@ class SearchCache:
             with contextlib.suppress(OSError):
                 os.rename(old, doomed)
                 shutil.rmtree(doomed, ignore_errors=True)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed
+        shutil.copy2(source, target)
 
 
 class SiteIndex:

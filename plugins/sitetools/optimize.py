@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,12 +134,27 @@ def minify_folder(output_dir: Path) -> MinifyReport:
         report.bytes_before += len(original)
         if len(minified) < len(original):
             stat = path.stat()
-            path.write_bytes(minified)
+            replace_file(path, minified)
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
             report.bytes_after += len(minified)
         else:
             report.bytes_after += len(original)
     return report
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``path`` as a new file (by rename), never through the old one: output files
+    may be hard links into a cache (search bundle, image derivatives), which must not
+    change under it."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def _write_variant(source: Path, suffix: str, data: bytes | None) -> int:
@@ -147,7 +163,7 @@ def _write_variant(source: Path, suffix: str, data: bytes | None) -> int:
         variant.unlink(missing_ok=True)
         return 0
     if not variant.exists() or variant.read_bytes() != data:
-        variant.write_bytes(data)
+        replace_file(variant, data)
     mtime = source.stat().st_mtime_ns
     os.utime(variant, ns=(mtime, mtime))
     return len(data)
