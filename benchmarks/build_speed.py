@@ -4,7 +4,8 @@ For each corpus size, and for each of ``--runs`` rounds, the two configurations 
 (ours, vanilla, ours, vanilla, ...) so that a busy machine slows both alike. Each round
 measures three builds per configuration, each in a fresh Python subprocess:
 
-* cold: no output folder and no content cache (image caches kept, as the issue asks);
+* cold: no output folder, no content cache, no search index (image caches kept, as the
+  issue asks);
 * warm: the same build again, nothing changed;
 * edit: one post's text changed, then built again.
 
@@ -85,9 +86,11 @@ def measure(size: int, runs: int, workdir: Path) -> dict[tuple[str, str], list[S
     for round_number in range(runs):
         for mode in MODES:
             output, cache = workdir / f"out-{mode}", workdir / f"cache-{mode}"
-            # Cold: no output and no content cache; image caches (kp_studio's diffs) are
-            # kept, as they are between real builds: they are keyed by the images' hashes.
+            # Cold: no output, no content cache and no search index to reuse; image caches
+            # (derivatives, kp_studio's diffs) are kept, as the issue asks: they are keyed by
+            # the images' hashes and stay valid between real builds.
             shutil.rmtree(output, ignore_errors=True)
+            shutil.rmtree(cache / "kp_search", ignore_errors=True)
             drop_content_cache(cache)
             samples[mode, "cold"].append(run_build(mode, corpus, output, cache))
             samples[mode, "warm"].append(run_build(mode, corpus, output, cache))
