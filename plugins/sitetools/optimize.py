@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -99,9 +100,17 @@ def minify_css_text(text: str) -> str:
     return wrapped.removeprefix("<style>").removesuffix("</style>")
 
 
+# The comment block a file starts with. The minifier keeps it (it could be a licence); ours
+# explain why the code is as it is, for the repository, and were a fifth of the gzipped
+# JavaScript. A ``/*!`` comment (the licence convention) is kept; Pagefind's bundle and
+# ``.min.`` files are not minified at all.
+LEADING_JS_COMMENTS = re.compile(r"\A(?:\s*//[^\n]*(?:\n|\Z)|\s*/\*(?!!).*?\*/)+", re.S)
+
+
 def minify_js_text(text: str) -> str:
     wrapped = minify_html.minify(f"<script>{text}</script>", minify_js=True)
-    return wrapped.removeprefix("<script>").removesuffix("</script>")
+    minified = wrapped.removeprefix("<script>").removesuffix("</script>")
+    return LEADING_JS_COMMENTS.sub("", minified).lstrip()
 
 
 _MINIFIERS = {
