@@ -33,7 +33,6 @@ import logging
 import os
 import posixpath
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -41,6 +40,7 @@ from urllib.parse import unquote, urlparse
 from bs4 import BeautifulSoup
 from pelican import signals
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sitetools.files import link_or_copy, stamp
 
 logger = logging.getLogger(__name__)
 
@@ -170,9 +170,9 @@ class ResponsiveImages:
         return f"{self.siteurl}/{rel}"
 
     def _derivatives(self, source: Path):
-        stamp = _stamp(source)
+        source_stamp = stamp(source)
         known = self._sets.get(source)
-        if known is not None and known[0] == stamp:
+        if known is not None and known[0] == source_stamp:
             return known[1]
         data = source.read_bytes()
         digest = hashlib.sha256(data + self.params.encode()).hexdigest()[:16]
@@ -193,7 +193,7 @@ class ResponsiveImages:
                 self.published[rel] = cache / name
                 variants[fmt].append((width, rel))
         result = (stem, info["width"], info["height"], variants)
-        self._sets[source] = (stamp, result)
+        self._sets[source] = (source_stamp, result)
         # Into the output now, not at the end: checks that run before `finalized` (kp_validate's
         # link check) must find the files the rewritten pages point to.
         self._copy([rel for fmt in self.formats for _, rel in variants[fmt]])
@@ -294,10 +294,10 @@ class ResponsiveImages:
         key = (
             hashlib.blake2b(html.encode(), digest_size=16).digest(),
             bool(content.metadata.get("image")),
-            _stamp(Path(template.filename)) if template.filename else None,
+            stamp(Path(template.filename)) if template.filename else None,
         )
         known = self._rewritten.get(content.source_path)
-        if known and known[0] == key and all(_stamp(p) == s for p, s in known[1]):
+        if known and known[0] == key and all(stamp(p) == s for p, s in known[1]):
             content._content = known[2]
             _forget_rendered(content)
             return
@@ -338,28 +338,8 @@ class ResponsiveImages:
         if pieces:
             content._content = "".join([*pieces, html[last:]])
             _forget_rendered(content)
-        stamps = tuple((path, _stamp(path)) for path in used)
+        stamps = tuple((path, stamp(path)) for path in used)
         self._rewritten[content.source_path] = (key, stamps, content._content)
-
-
-def link_or_copy(source: Path, target: Path) -> None:
-    """A hard link to the cached file (creating a thousand copies was ~0.4 s of a build),
-    else a copy. Nothing in the build writes through an output file: the metadata cleaner
-    and the production steps replace files by rename (``sitetools.optimize.replace_file``)."""
-    target.unlink(missing_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or links not allowed
-        shutil.copyfile(source, target)
-
-
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    """What changes when the file does: modification time, size, inode."""
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return status.st_mtime_ns, status.st_size, status.st_ino
 
 
 def _forget_rendered(content) -> None:

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from pelican import signals
+from sitetools.files import link_or_copy
 
 logger = logging.getLogger(__name__)
 
@@ -122,12 +123,12 @@ class SearchCache:
     def copy_to(self, key: str, folder: Path) -> bool:
         """Put the bundle made from this HTML into ``folder``; False if there is none. Hard
         links where possible (a thousand small files): nothing in the build writes through
-        an output file (``sitetools.optimize.replace_file``)."""
+        an output file (``sitetools.files``)."""
         entry = self.root / key
         if not (entry / "pagefind.js").is_file():
             return False
         try:
-            shutil.copytree(entry, folder, dirs_exist_ok=True, copy_function=_link_or_copy)
+            shutil.copytree(entry, folder, dirs_exist_ok=True, copy_function=link_or_copy)
         except (OSError, shutil.Error):  # dropped by a newer build meanwhile: index instead
             return False
         return True
@@ -139,7 +140,7 @@ class SearchCache:
         if not entry.is_dir():
             staging = Path(tempfile.mkdtemp(prefix=".new-", dir=self.root))
             staging.chmod(0o755)  # copied with its mode into the output by copy_to
-            shutil.copytree(bundle, staging, dirs_exist_ok=True, copy_function=_link_or_copy)
+            shutil.copytree(bundle, staging, dirs_exist_ok=True, copy_function=link_or_copy)
             try:
                 os.rename(staging, entry)
             except OSError:  # another build kept the same bundle meanwhile
@@ -156,13 +157,6 @@ class SearchCache:
             with contextlib.suppress(OSError):
                 os.rename(old, doomed)
                 shutil.rmtree(doomed, ignore_errors=True)
-
-
-def _link_or_copy(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or links not allowed
-        shutil.copy2(source, target)
 
 
 class SiteIndex:

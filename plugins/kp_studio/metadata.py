@@ -32,10 +32,10 @@ import io
 import logging
 import os
 import struct
-import tempfile
 from pathlib import Path
 
 from PIL import Image, ImageOps, JpegImagePlugin
+from sitetools.files import replace_file, stamp
 
 from .imagefile import UNREADABLE
 
@@ -252,15 +252,7 @@ def clean_file(path: Path) -> bool:
         return False
     if cleaned is None:
         return False
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(cleaned)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)  # a new file: never write through a link into content/
-    except BaseException:
-        os.unlink(temporary)
-        raise
+    replace_file(path, cleaned)  # a new file: never write through a link into content/
     return True
 
 
@@ -277,11 +269,6 @@ def forget_clean_images(_pelican=None) -> None:
     _known_clean.clear()
 
 
-def _stamp(path: Path) -> tuple[int, int, int]:
-    status = path.stat()
-    return status.st_mtime_ns, status.st_size, status.st_ino
-
-
 def clean_output(pelican) -> None:
     """``finalized`` handler: clean every image in the output folder."""
     output = Path(pelican.settings["OUTPUT_PATH"])
@@ -289,10 +276,10 @@ def clean_output(pelican) -> None:
     for path in sorted(output.rglob("*")):
         if path.suffix.lower() not in IMAGE_SUFFIXES or path.is_symlink() or not path.is_file():
             continue
-        if _known_clean.get(path) == _stamp(path):
+        if _known_clean.get(path) == stamp(path):
             continue
         cleaned += clean_file(path)
-        _known_clean[path] = _stamp(path)
+        _known_clean[path] = stamp(path)
     logger.info("kp_studio: removed metadata from %d published image(s)", cleaned)
 
 

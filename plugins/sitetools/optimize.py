@@ -22,13 +22,14 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import brotli
 import minify_html
+
+from .files import replace_file
 
 TEXT_EXTENSIONS = frozenset(
     {
@@ -149,21 +150,6 @@ def minify_folder(output_dir: Path) -> MinifyReport:
         else:
             report.bytes_after += len(original)
     return report
-
-
-def replace_file(path: Path, data: bytes) -> None:
-    """Write ``path`` as a new file (by rename), never through the old one: output files
-    may be hard links into a cache (search bundle, image derivatives), which must not
-    change under it."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise
 
 
 def _write_variant(source: Path, suffix: str, data: bytes | None) -> int:
