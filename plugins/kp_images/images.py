@@ -27,7 +27,6 @@ Pillow 13 encodes AVIF itself (``PIL.features.check("avif")``), so no extra pack
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import logging
 import os
@@ -41,6 +40,7 @@ from bs4 import BeautifulSoup
 from pelican import signals
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sitetools.files import link_or_copy, stamp
+from sitetools.rendered import forget_rendered
 
 logger = logging.getLogger(__name__)
 
@@ -299,7 +299,7 @@ class ResponsiveImages:
         known = self._rewritten.get(content.source_path)
         if known and known[0] == key and all(stamp(p) == s for p, s in known[1]):
             content._content = known[2]
-            _forget_rendered(content)
+            forget_rendered(content)
             return
         used: list[Path] = []
         # The hero image (rendered by the template, eager) is the LCP image when there is one.
@@ -337,17 +337,9 @@ class ResponsiveImages:
             last = match.end()
         if pieces:
             content._content = "".join([*pieces, html[last:]])
-            _forget_rendered(content)
+            forget_rendered(content)
         stamps = tuple((path, stamp(path)) for path in used)
         self._rewritten[content.source_path] = (key, stamps, content._content)
-
-
-def _forget_rendered(content) -> None:
-    """Drop Pelican's memoised HTML of ``content`` so the rewritten body is used."""
-    for name in ("get_content", "get_summary"):
-        memo = inspect.getattr_static(content, name)
-        for key in [key for key in memo.cache if key and key[0] is content]:
-            del memo.cache[key]
 
 
 # -- signal handlers ---------------------------------------------------------------------------

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from sitetools.rendered import forget_rendered
+
 from .blocks import PLACEHOLDER_CLASS, REGISTRY
 from .errors import report
 from .settings import StudioSettings, studio_settings
@@ -134,18 +136,8 @@ def render_content(content: Any, generator: Any) -> None:
     source = getattr(content, "_content", None)
     if source and PLACEHOLDER_CLASS in source:
         content._content = PLACEHOLDER.sub(render_placeholder, source)
-        _forget_memoized(content)
+        forget_rendered(content)  # a plugin may have read the placeholders already
     content.kp_components = components
-
-
-def _forget_memoized(content: Any) -> None:
-    # Pelican memoizes get_content/get_summary per object; a plugin that read them before
-    # this signal would otherwise keep serving the placeholders.
-    for method in ("get_content", "get_summary"):
-        cache = getattr(getattr(type(content), method, None), "cache", None)
-        if isinstance(cache, dict):
-            for key in [key for key in cache if key and key[0] is content]:
-                del cache[key]
 
 
 def _contents(generator: Any, lists: tuple[str, ...]) -> list[Any]:

@@ -29,7 +29,6 @@ A change to settings or plugin code needs a fresh process (Python keeps the old 
 from __future__ import annotations
 
 import hashlib
-import inspect
 import logging
 import os
 import time
@@ -44,6 +43,7 @@ from pelican.paginator import Paginator
 from pelican.writers import Writer
 
 from sitetools.build import ProblemCollector, content_cache_settings, load_settings
+from sitetools.rendered import forget_all_rendered
 
 logger = logging.getLogger(__name__)
 
@@ -242,14 +242,6 @@ def _switch_to_mtime(readers) -> None:
     readers.save_cache = lambda: None  # the cache lives in memory from now on
 
 
-def _forget_rendered_content() -> None:
-    """Empty Pelican's memo of every content object's HTML. It is kept on the class and
-    never emptied: in a long-lived Pelican it would hold every post of every run (memory
-    that grows with each edit) and slow down every plugin that looks through it."""
-    for name in ("get_content", "get_summary"):
-        inspect.getattr_static(Content, name).cache.clear()
-
-
 @dataclass
 class RebuildResult:
     plan: RebuildPlan
@@ -354,7 +346,7 @@ class SiteSession:
 
     def _run(self, plan: RebuildPlan) -> RebuildResult:
         started, cpu_started = time.perf_counter(), time.process_time()
-        _forget_rendered_content()
+        forget_all_rendered()  # Pelican's memo would hold every post of every run
         collector = ProblemCollector()
         logging.getLogger().addHandler(collector)
         written: list[str] = []
