@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from component_size import BUDGETS, gzipped, shipped_bytes  # noqa: E402
 
-ALL_JS_BUDGET = 3 * 1024
+ALL_JS_BUDGET = 3_000  # "3 kB": kilo as in SI, the stricter reading
 
 
 @pytest.mark.parametrize("relative", sorted(BUDGETS))

@@ -5,7 +5,7 @@
 // and the status line (the dialog's description, a polite live region) says where we are.
 for (const gallery of document.querySelectorAll("[data-kp-gallery]")) {
   const dialog = gallery.querySelector("dialog");
-  if (!dialog || typeof dialog.showModal !== "function") continue;
+  if (!dialog?.showModal) continue;
   const links = [...gallery.querySelectorAll(".kp-gallery__link")];
   const image = dialog.querySelector(".kp-lightbox__img");
   const status = dialog.querySelector(".kp-lightbox__status");
