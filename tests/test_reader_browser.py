@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from kp_search import search
 from reader_site import FLAGSHIP_URL
 from sitetools.chromium import launched
 from sitetools.serve import running_server
@@ -136,3 +140,50 @@ def test_search_finds_the_flagship_post_by_a_word_from_its_body(page, server):
     assert external(page, server) == []
     page.goto(server + "/search/?q=uncanny")  # a shared search link works too
     page.locator("[data-search-results] a").first.wait_for()
+
+
+@pytest.fixture(scope="module")
+def split_site(reader_site, tmp_path_factory):
+    """The reader site indexed one page per part: how a site past the limit is searched."""
+    output = tmp_path_factory.mktemp("split") / "output"
+    shutil.copytree(reader_site, output, ignore=shutil.ignore_patterns(search.BUNDLE_DIR))
+    settings = {"OUTPUT_PATH": str(output), "CACHE_PATH": str(output.parent / "cache")}
+    search.build_index(SimpleNamespace(settings={**settings, "KP_SEARCH_PAGES_PER_BUNDLE": 1}))
+    return output
+
+
+def search_results(page, url: str) -> tuple[str, list[str]]:
+    page.goto(url)
+    status = page.locator("[data-search-status]")
+    status.filter(has_text="match").wait_for()
+    links = page.locator("[data-search-results] h2 a")
+    return status.text_content(), sorted(
+        links.nth(i).get_attribute("href") for i in range(links.count())
+    )
+
+
+def test_an_index_in_parts_finds_what_one_bundle_finds(browser, server, split_site):
+    """Each part is a page here; the merged search must equal the single bundle's."""
+    parts = json.loads((split_site / "pagefind" / search.PARTS_FILE).read_text())["parts"]
+    assert len(parts) >= 2
+    context = browser.new_context()
+    page = context.new_page()
+    problems, requests = [], []
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("request", lambda r: requests.append(urlparse(r.url).path))
+    found = []
+    with running_server(split_site) as split:
+        for query in ("uncanny", "studio", "headshot"):
+            whole = search_results(page, f"{server}/search/?q={query}")
+            merged = search_results(page, f"{split}/search/?q={query}")
+            assert merged == whole, query
+            found.append(len(whole[1]))
+    assert min(found) >= 1 and max(found) >= 2, found  # results merged from several parts
+    context.close()
+    assert not problems, problems
+    # Every part's index was read; the program (JS, WebAssembly) only from the first part.
+    for part in parts:
+        assert f"/pagefind/{part}pagefind-entry.json" in requests
+    programs = [path for path in requests if path.endswith((".js", ".pagefind"))]
+    assert not [path for path in programs if "/part-" in path], programs

@@ -19,6 +19,14 @@ HTML digests the same copies that bundle instead of indexing again. Builds may r
 side (test workers, ``invoke build`` beside ``invoke livereload``): an entry is written once
 under its own name and never changed.
 
+Pagefind holds the whole index in memory while it builds it, about 0.2 MB per page: a
+1,000-post site made it the build's peak (issue #7). Past ``KP_SEARCH_PAGES_PER_BUNDLE``
+searchable pages (250) the site is indexed in parts, one Pagefind run each, at a quarter of
+the memory for the same total time: the first part is the bundle itself, the others are
+index-only bundles in ``pagefind/part-N/`` listed in ``pagefind/parts.json``, which
+``js/search.js`` merges into one search with Pagefind's ``mergeIndex`` (one WebAssembly
+program for all, results ranked together).
+
 The bundle is made in a staging folder and moved into ``output/pagefind`` in one step, so
 the output never holds a partial bundle. ``KP_SEARCH_BACKGROUND = True`` (the livereload
 session) makes ``finalized`` return at once and indexes on a thread; a newer run stops an
@@ -35,6 +43,7 @@ import importlib.metadata
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -51,6 +60,9 @@ logger = logging.getLogger(__name__)
 BUNDLE_DIR = "pagefind"
 CACHE_DIR = "kp_search"
 STAGING_PREFIX = f".{BUNDLE_DIR}-staging-"
+PARTS_FILE = "parts.json"  # the extra bundles search.js merges, relative to the bundle
+PAGES_PER_BUNDLE = 250  # Pagefind peaks near 60 MB indexing 250 of our posts
+SEARCHABLE_MARK = b"data-pagefind-body"
 KEPT_BUNDLES = 3  # recent bundles in the cache: a livereload session makes one per edit
 TIMEOUT = 300  # seconds; Pagefind indexes 1,000 posts in about two
 # Pagefind's Default UI needs inline styles (blocked by our CSP) and we do not use it.
@@ -92,26 +104,65 @@ def pagefind_command(site: Path, bundle: Path) -> list[str]:
             f"the Pagefind program was not found ({program or 'not installed'}); "
             "install it with: pip install 'pagefind[bin]'"
         )
-    return [str(program), "--site", str(site), "--output-path", str(bundle)]
+    # Absolute: a partial run works in its own folder, where its glob is configured.
+    return [str(program), "--site", str(site.resolve()), "--output-path", str(bundle.resolve())]
 
 
-def html_digest(output: Path) -> str:
-    """What Pagefind's result depends on: its version and every HTML file, path and bytes."""
+def read_site(output: Path, pages_per_bundle: int) -> tuple[str, list[str]]:
+    """What Pagefind's result depends on (its version, how the index is split, every HTML
+    file's path and bytes) as a digest, and the pages marked for search, sorted."""
     pages = []
     for folder, dirs, files in os.walk(output):
         if folder == str(output):  # not the bundle, nor another build's staging bundle
             dirs[:] = [d for d in dirs if d != BUNDLE_DIR and not d.startswith(STAGING_PREFIX)]
         pages += [os.path.join(folder, name) for name in files if name.endswith(".html")]
-    digest = hashlib.sha256(f"pagefind {pagefind_version()}\0".encode())
+    digest = hashlib.sha256(f"pagefind {pagefind_version()} {pages_per_bundle}\0".encode())
+    searchable = []
     for page in sorted(pages):
-        digest.update(os.path.relpath(page, output).encode() + b"\0")
-        digest.update(hashlib.sha256(Path(page).read_bytes()).digest())
-    return digest.hexdigest()[:24]
+        relative = os.path.relpath(page, output)
+        html = Path(page).read_bytes()
+        digest.update(relative.encode() + b"\0")
+        digest.update(hashlib.sha256(html).digest())
+        if SEARCHABLE_MARK in html:
+            searchable.append(Path(relative).as_posix())
+    return digest.hexdigest()[:24], searchable
+
+
+def split(pages: list[str], pages_per_bundle: int) -> list[list[str]]:
+    """The pages in as few parts as the limit allows, of even size; one part (all pages,
+    Pagefind's own choice of them) when they fit in one bundle."""
+    count = -(-len(pages) // pages_per_bundle)
+    if count <= 1:
+        return [[]]
+    return [
+        pages[number * len(pages) // count : (number + 1) * len(pages) // count]
+        for number in range(count)
+    ]
+
+
+_GLOB_SPECIAL = re.compile(r"([\\*?\[\]{}()<>,!:$])")
+
+
+def glob_of(pages: list[str]) -> str:
+    """A Pagefind ``glob`` (the ``wax`` syntax) matching exactly these paths."""
+    return "{" + ",".join(_GLOB_SPECIAL.sub(r"\\\1", page) for page in pages) + "}"
+
+
+def program_files(bundle: Path) -> list[str]:
+    """Pagefind's JavaScript and WebAssembly in a bundle (the rest is its index)."""
+    return [p.name for p in bundle.iterdir() if p.suffix == ".js" or p.name.startswith("wasm.")]
+
+
+def parts_of(bundle: Path) -> list[str]:
+    return json.loads((bundle / PARTS_FILE).read_text(encoding="utf-8"))["parts"]
 
 
 def indexed_pages(bundle: Path) -> int:
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    return sum(language["page_count"] for language in entry["languages"].values())
+    total = 0
+    for folder in (bundle, *(bundle / part for part in parts_of(bundle))):
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        total += sum(language["page_count"] for language in entry["languages"].values())
+    return total
 
 
 class SearchCache:
@@ -162,26 +213,28 @@ class SearchCache:
 class SiteIndex:
     """One indexing of one output folder; ``abandon()`` stops it from another thread."""
 
-    def __init__(self, output: Path, cache: SearchCache):
+    def __init__(self, output: Path, cache: SearchCache, pages_per_bundle: int = PAGES_PER_BUNDLE):
         self.output = output
         self.cache = cache
+        self.pages_per_bundle = pages_per_bundle
         self.cancelled = threading.Event()
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
 
     def finish(self) -> str:
         """Make the bundle and move it into ``output/pagefind``; say what was done."""
-        key = html_digest(self.output)
+        key, searchable = read_site(self.output, self.pages_per_bundle)
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.output))
         staging.chmod(0o755)  # it becomes output/pagefind, which the web server must read
         try:
             if self.cache.copy_to(key, staging):
                 done = "the site's HTML is unchanged; reused the search index"
             else:
-                self._run_pagefind(staging)
-                for name in UNUSED_FILES:
-                    (staging / name).unlink(missing_ok=True)
+                parts = split(searchable, self.pages_per_bundle)
+                self._index(staging, parts)
                 done = f"indexed {indexed_pages(staging)} pages"
+                if len(parts) > 1:
+                    done += f" in {len(parts)} parts"
                 try:
                     self.cache.keep(key, staging)
                 except OSError as error:  # only costs the next build time
@@ -194,27 +247,49 @@ class SiteIndex:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
-    def _run_pagefind(self, staging: Path) -> None:
-        with self._lock:
-            if self.cancelled.is_set():
-                raise IndexingCancelled
+    def _index(self, staging: Path, parts: list[list[str]]) -> None:
+        """The first part is the bundle; each other part an index-only bundle inside it,
+        which borrows the first part's program in the browser."""
+        extra = []
+        for number, pages in enumerate(parts):
+            folder = staging / f"part-{number}" if number else staging
+            self._run_pagefind(folder, pages)
+            unused = UNUSED_FILES if not number else program_files(folder)
+            for name in unused:
+                (folder / name).unlink(missing_ok=True)
+            if number:
+                extra.append(f"part-{number}/")
+        (staging / PARTS_FILE).write_text(json.dumps({"parts": extra}), encoding="utf-8")
+
+    def _run_pagefind(self, bundle: Path, pages: list[str]) -> None:
+        """Pagefind over the site, or over ``pages`` only (a ``glob`` in a configuration
+        file in its working folder: a thousand paths can outgrow a command-line argument)."""
+        with tempfile.TemporaryDirectory(prefix="kp-pagefind-") as workdir:
+            if pages:
+                config = {"glob": glob_of(pages)}
+                Path(workdir, "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
+            with self._lock:
+                if self.cancelled.is_set():
+                    raise IndexingCancelled
+                try:
+                    self._process = subprocess.Popen(
+                        pagefind_command(self.output, bundle),
+                        cwd=workdir,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.STDOUT,
+                        text=True,
+                    )
+                except OSError as error:
+                    raise IndexingError(str(error)) from error
             try:
-                self._process = subprocess.Popen(
-                    pagefind_command(self.output, staging),
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                )
-            except OSError as error:
-                raise IndexingError(str(error)) from error
-        try:
-            printed, _ = self._process.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired as error:
-            self._process.kill()
-            raise IndexingError(f"Pagefind did not finish within {TIMEOUT} s") from error
+                printed, _ = self._process.communicate(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired as error:
+                self._process.kill()
+                self._process.wait()
+                raise IndexingError(f"Pagefind did not finish within {TIMEOUT} s") from error
         if self.cancelled.is_set():
             raise IndexingCancelled
-        if self._process.returncode != 0 or not (staging / "pagefind.js").is_file():
+        if self._process.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
             raise IndexingError(
                 f"exit {self._process.returncode}: {printed.strip() or 'no output'}"
             )
@@ -273,7 +348,21 @@ def cache_for(settings: dict) -> SearchCache:
 def build_index(pelican) -> None:
     settings = pelican.settings
     output = Path(settings["OUTPUT_PATH"])
-    index = SiteIndex(output, cache_for(settings))
+    pages_per_bundle = settings.get("KP_SEARCH_PAGES_PER_BUNDLE", PAGES_PER_BUNDLE)
+    if (
+        isinstance(pages_per_bundle, bool)
+        or not isinstance(pages_per_bundle, int)
+        or pages_per_bundle < 1
+    ):
+        _report(
+            output,
+            IndexingError(
+                f"KP_SEARCH_PAGES_PER_BUNDLE is {pages_per_bundle!r}; set it to a whole number of "
+                f"pages, at least 1 (default {PAGES_PER_BUNDLE})"
+            ),
+        )
+        return
+    index = SiteIndex(output, cache_for(settings), pages_per_bundle)
     if settings.get("KP_SEARCH_BACKGROUND", False):
         BackgroundIndex.start(index)
         logger.info("kp_search: indexing %s in the background", output)

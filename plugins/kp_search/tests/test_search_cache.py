@@ -196,3 +196,74 @@ def test_without_any_data_pagefind_body_every_page_is_indexed(tmp_path):
     search.build_index(site(output, tmp_path / "cache"))
     assert entry(bundle(output))["en"]["page_count"] == 3
     assert len(fragments(bundle(output))) == 3
+
+
+def write_pages(output, paths):
+    for number, relative in enumerate(paths):
+        page = output / relative
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(PAGE.format(title=f"Post {number}", text=f"Word{number} studio"), "utf-8")
+
+
+def part_folders(output):
+    folder = output / search.BUNDLE_DIR
+    parts = json.loads((folder / search.PARTS_FILE).read_text(encoding="utf-8"))["parts"]
+    return [folder, *(folder / part for part in parts)]
+
+
+def test_past_the_limit_the_index_comes_in_parts_that_share_one_program(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger=search.__name__)
+    output = tmp_path / "output"
+    # Paths with the glob syntax's special characters must still match only themselves.
+    paths = [
+        "blog/a/index.html",
+        "blog/b,c/index.html",
+        "blog/{d}/index.html",
+        "blog/e[1]/index.html",
+        "blog/f*/index.html",
+    ]
+    write_pages(output, paths)
+    (output / "index.html").write_text("<html><body><p>A listing</p></body></html>", "utf-8")
+    search.build_index(site(output, tmp_path / "cache", KP_SEARCH_PAGES_PER_BUNDLE=2))
+
+    assert messages(caplog)[-1] == f"kp_search: indexed 5 pages in 3 parts ({output})"
+    folders = part_folders(output)
+    assert [f.name for f in folders[1:]] == ["part-1", "part-2"]
+    counts, urls = [], []
+    for folder in folders:
+        files = {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in folder.rglob("*")
+            if p.is_file() and p.relative_to(folder).parts[0] not in ("part-1", "part-2")
+        }
+        counts.append(entry(files)["en"]["page_count"])
+        urls += [
+            json.loads(data.removeprefix(b"pagefind_dcd"))["url"]
+            for data in fragments(files).values()
+        ]
+        if folder != folders[0]:  # index only: the browser runs the first part's program
+            assert not program(files)
+    assert counts == [1, 2, 2]
+    assert "pagefind.js" in bundle(output) and "wasm.en.pagefind" in bundle(output)
+    # Every marked page in exactly one part; the listing (no data-pagefind-body) in none.
+    expected = [f"/{p.removesuffix('index.html')}" for p in paths]
+    assert sorted(urls) == sorted(expected)
+
+
+def test_within_the_limit_there_is_one_bundle_and_no_parts(tmp_path):
+    output = tmp_path / "output"
+    write_pages(output, ["blog/a/index.html", "blog/b/index.html"])
+    search.build_index(site(output, tmp_path / "cache"))
+    assert part_folders(output) == [output / search.BUNDLE_DIR]
+    assert not (output / search.BUNDLE_DIR / "part-1").exists()
+
+
+@pytest.mark.parametrize("value", [0, -3, "250", 2.5, True])
+def test_a_bad_pages_per_bundle_setting_is_an_error_naming_it(tmp_path, caplog, value):
+    output = tmp_path / "output"
+    write_pages(output, ["blog/a/index.html"])
+    search.build_index(site(output, tmp_path / "cache", KP_SEARCH_PAGES_PER_BUNDLE=value))
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 1 and "KP_SEARCH_PAGES_PER_BUNDLE" in errors[0]
+    assert "whole number" in errors[0]
+    assert not (output / search.BUNDLE_DIR).exists()

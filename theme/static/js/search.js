@@ -1,4 +1,7 @@
 // Search page: Pagefind's JS API over the bundle built into our own /pagefind/ folder.
+// A large site's index comes in parts (pagefind/parts.json, written by kp_search), merged
+// into one search that shares the first part's program (Pagefind's mergeIndex). Parts are
+// merged by path, not URL: given a URL, Pagefind's worker makes their result links absolute.
 // Without JavaScript the page shows a link to the archives instead of a dead form.
 const root = document.querySelector("[data-search]");
 
@@ -10,14 +13,18 @@ if (root) {
   root.querySelector("[data-search-nojs]").hidden = true;
   form.hidden = false;
 
-  let pagefind;
-  const engine = async () => {
-    if (!pagefind) {
-      pagefind = await import(new URL(root.dataset.searchBundle, document.baseURI).href);
-      await pagefind.init();
-    }
+  const load = async () => {
+    const bundle = new URL(root.dataset.searchBundle, document.baseURI);
+    const [pagefind, { parts }] = await Promise.all([
+      import(bundle.href),
+      fetch(new URL("parts.json", bundle)).then((r) => r.json()),
+    ]);
+    await pagefind.init();
+    await Promise.all(parts.map((part) => pagefind.mergeIndex(new URL(part, bundle).pathname)));
     return pagefind;
   };
+  let engine; // one load, shared by overlapping searches
+  const ready = () => (engine ??= load());
 
   // Pagefind's excerpt is HTML with <mark> around matches: keep only text and <mark>.
   const excerpt = (html) => {
@@ -44,13 +51,13 @@ if (root) {
     }
     status.textContent = "Searching…";
     try {
-      const search = await (await engine()).search(query);
+      const search = await (await ready()).search(query);
       const pages = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
       for (const page of pages) {
         const item = document.createElement("li");
         const link = document.createElement("a");
         link.href = page.url;
-        link.textContent = (page.meta && page.meta.title) || page.url;
+        link.textContent = page.meta?.title || page.url;
         const heading = document.createElement("h2");
         heading.append(link);
         item.append(heading, excerpt(page.excerpt));
@@ -62,6 +69,7 @@ if (root) {
           ? `No posts match “${query}”.`
           : `${count} post${count === 1 ? "" : "s"} match “${query}”.`;
     } catch (error) {
+      engine = null; // loaded again by the next search
       status.textContent = "Search could not load. Try the archives instead.";
       console.error(error);
     }
