@@ -49,6 +49,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -62,7 +63,6 @@ CACHE_DIR = "kp_search"
 STAGING_PREFIX = f".{BUNDLE_DIR}-staging-"
 PARTS_FILE = "parts.json"  # the extra bundles search.js merges, relative to the bundle
 PAGES_PER_BUNDLE = 250  # Pagefind peaks near 60 MB indexing 250 of our posts
-SEARCHABLE_MARK = b"data-pagefind-body"
 KEPT_BUNDLES = 3  # recent bundles in the cache: a livereload session makes one per edit
 TIMEOUT = 300  # seconds; Pagefind indexes 1,000 posts in about two
 # Pagefind's Default UI needs inline styles (blocked by our CSP) and we do not use it.
@@ -108,49 +108,71 @@ def pagefind_command(site: Path, bundle: Path) -> list[str]:
     return [str(program), "--site", str(site.resolve()), "--output-path", str(bundle.resolve())]
 
 
-def read_site(output: Path, pages_per_bundle: int) -> tuple[str, list[str]]:
-    """What Pagefind's result depends on (its version, how the index is split, every HTML
-    file's path and bytes) as a digest, and the pages marked for search, sorted."""
+# The attribute in a tag: an author's text that mentions it reaches the HTML escaped.
+SEARCHABLE = re.compile(rb"<[a-zA-Z][^<>]*\sdata-pagefind-body[\s=/>]")
+
+
+@dataclass(frozen=True)
+class Part:
+    """Pages indexed by one Pagefind run: their digest names the run's result in the cache."""
+
+    key: str
+    pages: tuple[str, ...]  # () for the whole site: Pagefind's own choice of pages
+
+
+def plan(output: Path, pages_per_bundle: int) -> list[Part]:
+    """The Pagefind runs the site needs: one for the whole site while the pages marked for
+    search fit in one bundle, else one per part.
+
+    A page's part follows from a hash of its path, not its place in a list, so a new post
+    changes one part rather than shifting every part's boundary; an edited post likewise
+    changes its own part only, and the other parts come from the cache.
+    """
     pages = []
     for folder, dirs, files in os.walk(output):
         if folder == str(output):  # not the bundle, nor another build's staging bundle
             dirs[:] = [d for d in dirs if d != BUNDLE_DIR and not d.startswith(STAGING_PREFIX)]
         pages += [os.path.join(folder, name) for name in files if name.endswith(".html")]
-    digest = hashlib.sha256(f"pagefind {pagefind_version()} {pages_per_bundle}\0".encode())
-    searchable = []
+    hashes, searchable = {}, []
     for page in sorted(pages):
-        relative = os.path.relpath(page, output)
+        relative = Path(os.path.relpath(page, output)).as_posix()
         html = Path(page).read_bytes()
-        digest.update(relative.encode() + b"\0")
-        digest.update(hashlib.sha256(html).digest())
-        if SEARCHABLE_MARK in html:
-            searchable.append(Path(relative).as_posix())
-    return digest.hexdigest()[:24], searchable
-
-
-def split(pages: list[str], pages_per_bundle: int) -> list[list[str]]:
-    """The pages in as few parts as the limit allows, of even size; one part (all pages,
-    Pagefind's own choice of them) when they fit in one bundle."""
-    count = -(-len(pages) // pages_per_bundle)
+        hashes[relative] = hashlib.sha256(html).digest()
+        if SEARCHABLE.search(html):
+            searchable.append(relative)
+    count = -(-len(searchable) // pages_per_bundle)
     if count <= 1:
-        return [[]]
+        return [Part(digest("site", hashes), ())]
+    buckets: list[list[str]] = [[] for _ in range(count)]
+    for page in searchable:
+        bucket = int.from_bytes(hashlib.blake2b(page.encode(), digest_size=4).digest(), "big")
+        buckets[bucket % count].append(page)
     return [
-        pages[number * len(pages) // count : (number + 1) * len(pages) // count]
-        for number in range(count)
+        Part(digest("part", {page: hashes[page] for page in bucket}), tuple(bucket))
+        for bucket in buckets
+        if bucket
     ]
+
+
+def digest(kind: str, hashes: dict[str, bytes]) -> str:
+    """What a run's result depends on: Pagefind's version and each page's path and bytes."""
+    digest = hashlib.sha256(f"pagefind {pagefind_version()} {kind}\0".encode())
+    for page, html_hash in hashes.items():
+        digest.update(page.encode() + b"\0" + html_hash)
+    return digest.hexdigest()[:24]
 
 
 _GLOB_SPECIAL = re.compile(r"([\\*?\[\]{}()<>,!:$])")
 
 
-def glob_of(pages: list[str]) -> str:
+def glob_of(pages: tuple[str, ...]) -> str:
     """A Pagefind ``glob`` (the ``wax`` syntax) matching exactly these paths."""
     return "{" + ",".join(_GLOB_SPECIAL.sub(r"\\\1", page) for page in pages) + "}"
 
 
-def program_files(bundle: Path) -> list[str]:
-    """Pagefind's JavaScript and WebAssembly in a bundle (the rest is its index)."""
-    return [p.name for p in bundle.iterdir() if p.suffix == ".js" or p.name.startswith("wasm.")]
+def is_program(name: str) -> bool:
+    """Pagefind's JavaScript and WebAssembly, as opposed to its index."""
+    return name.endswith(".js") or name.startswith("wasm.")
 
 
 def parts_of(bundle: Path) -> list[str]:
@@ -158,34 +180,42 @@ def parts_of(bundle: Path) -> list[str]:
 
 
 def indexed_pages(bundle: Path) -> int:
-    total = 0
-    for folder in (bundle, *(bundle / part for part in parts_of(bundle))):
-        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
-        total += sum(language["page_count"] for language in entry["languages"].values())
-    return total
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return sum(language["page_count"] for language in entry["languages"].values())
 
 
 class SearchCache:
-    """Bundles by HTML digest; each entry written once under its name, never changed."""
+    """Pagefind's results by digest; each entry written once under its name, never changed."""
 
     def __init__(self, root: Path):
         self.root = root
 
-    def copy_to(self, key: str, folder: Path) -> bool:
-        """Put the bundle made from this HTML into ``folder``; False if there is none. Hard
-        links where possible (a thousand small files): nothing in the build writes through
-        an output file (``sitetools.files``)."""
+    def copy_to(self, key: str, folder: Path, *, program: bool = True) -> bool:
+        """Put the result of this run into ``folder`` (without Pagefind's program unless
+        ``program``); False if there is none. Hard links where possible (a thousand small
+        files): nothing in the build writes through an output file (``sitetools.files``)."""
         entry = self.root / key
-        if not (entry / "pagefind.js").is_file():
+        if not (entry / "pagefind-entry.json").is_file():
             return False
+
+        def left_out(folder: str, names: list[str]) -> list[str]:
+            return [n for n in names if is_program(n)] if folder == str(entry) else []
+
         try:
-            shutil.copytree(entry, folder, dirs_exist_ok=True, copy_function=link_or_copy)
+            shutil.copytree(
+                entry,
+                folder,
+                ignore=None if program else left_out,
+                dirs_exist_ok=True,
+                copy_function=link_or_copy,
+            )
+            os.utime(entry)  # recently used: pruned last
         except (OSError, shutil.Error):  # dropped by a newer build meanwhile: index instead
             return False
         return True
 
     def keep(self, key: str, bundle: Path) -> None:
-        """Store ``bundle``; keep only the most recent few."""
+        """Store ``bundle`` as this run's result."""
         self.root.mkdir(parents=True, exist_ok=True)
         entry = self.root / key
         if not entry.is_dir():
@@ -197,12 +227,15 @@ class SearchCache:
             except OSError:  # another build kept the same bundle meanwhile
                 shutil.rmtree(staging, ignore_errors=True)
         os.utime(entry)
+
+    def prune(self, runs: int) -> None:
+        """Keep the results of the last few builds (``KEPT_BUNDLES`` of ``runs`` each)."""
         kept = sorted(
             (p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")),
             key=lambda p: p.stat().st_mtime,
             reverse=True,
         )
-        for old in kept[KEPT_BUNDLES:]:
+        for old in kept[KEPT_BUNDLES * runs :]:
             # Renamed first, so a build copying it fails cleanly rather than half-way.
             doomed = self.root / f".old-{old.name}-{os.getpid()}-{threading.get_ident()}"
             with contextlib.suppress(OSError):
@@ -223,45 +256,58 @@ class SiteIndex:
 
     def finish(self) -> str:
         """Make the bundle and move it into ``output/pagefind``; say what was done."""
-        key, searchable = read_site(self.output, self.pages_per_bundle)
+        parts = plan(self.output, self.pages_per_bundle)
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.output))
         staging.chmod(0o755)  # it becomes output/pagefind, which the web server must read
         try:
-            if self.cache.copy_to(key, staging):
-                done = "the site's HTML is unchanged; reused the search index"
-            else:
-                parts = split(searchable, self.pages_per_bundle)
-                self._index(staging, parts)
-                done = f"indexed {indexed_pages(staging)} pages"
-                if len(parts) > 1:
-                    done += f" in {len(parts)} parts"
-                try:
-                    self.cache.keep(key, staging)
-                except OSError as error:  # only costs the next build time
-                    logger.info("kp_search: could not keep the index for next time (%s)", error)
+            indexed, reused = self._assemble(staging, parts)
+            try:
+                self.cache.prune(len(parts))
+            except OSError as error:  # only costs disk space
+                logger.info("kp_search: could not prune %s (%s)", self.cache.root, error)
             with _publishing:
                 if self.cancelled.is_set():
                     raise IndexingCancelled
                 swap_into_place(staging, self.output / BUNDLE_DIR)
-            return done
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        if reused == len(parts):
+            return "the site's HTML is unchanged; reused the search index"
+        if len(parts) == 1:
+            return f"indexed {indexed} pages"
+        if not reused:
+            return f"indexed {indexed} pages in {len(parts)} parts"
+        return f"indexed {indexed} pages in {len(parts) - reused} of {len(parts)} parts"
 
-    def _index(self, staging: Path, parts: list[list[str]]) -> None:
-        """The first part is the bundle; each other part an index-only bundle inside it,
-        which borrows the first part's program in the browser."""
+    def _assemble(self, staging: Path, parts: list[Part]) -> tuple[int, int]:
+        """Each part from the cache or from Pagefind: the first is the bundle, each other an
+        index-only bundle inside it, run by the first part's program in the browser. Returns
+        the pages indexed now and the parts reused."""
+        indexed = reused = 0
         extra = []
-        for number, pages in enumerate(parts):
-            folder = staging / f"part-{number}" if number else staging
-            self._run_pagefind(folder, pages)
-            unused = UNUSED_FILES if not number else program_files(folder)
-            for name in unused:
-                (folder / name).unlink(missing_ok=True)
+        for number, part in enumerate(parts):
+            folder = staging / f"part-{part.key}" if number else staging
+            if self.cache.copy_to(part.key, folder, program=not number):
+                reused += 1
+            else:
+                self._run_pagefind(folder, part.pages)
+                for name in UNUSED_FILES:
+                    (folder / name).unlink(missing_ok=True)
+                indexed += indexed_pages(folder)
+                try:
+                    self.cache.keep(part.key, folder)
+                except OSError as error:  # only costs the next build time
+                    logger.info("kp_search: could not keep the index for next time (%s)", error)
+                if number:
+                    for path in folder.iterdir():
+                        if is_program(path.name):
+                            path.unlink()
             if number:
-                extra.append(f"part-{number}/")
+                extra.append(f"{folder.name}/")
         (staging / PARTS_FILE).write_text(json.dumps({"parts": extra}), encoding="utf-8")
+        return indexed, reused
 
-    def _run_pagefind(self, bundle: Path, pages: list[str]) -> None:
+    def _run_pagefind(self, bundle: Path, pages: tuple[str, ...]) -> None:
         """Pagefind over the site, or over ``pages`` only (a ``glob`` in a configuration
         file in its working folder: a thousand paths can outgrow a command-line argument)."""
         with tempfile.TemporaryDirectory(prefix="kp-pagefind-") as workdir:

@@ -211,43 +211,86 @@ def part_folders(output):
     return [folder, *(folder / part for part in parts)]
 
 
+def parts(output) -> list[dict[str, bytes]]:
+    """Each part's files (the first part's without the other parts nested in it)."""
+    return [
+        {
+            path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in folder.rglob("*")
+            if path.is_file() and not path.relative_to(folder).parts[0].startswith("part-")
+        }
+        for folder in part_folders(output)
+    ]
+
+
+def urls(files: dict[str, bytes]) -> list[str]:
+    return [
+        json.loads(record.removeprefix(b"pagefind_dcd"))["url"]
+        for record in fragments(files).values()
+    ]
+
+
+# Paths with the glob syntax's special characters must still match only themselves.
+SPLIT_PAGES = [
+    "blog/a/index.html",
+    "blog/b,c/index.html",
+    "blog/{d}/index.html",
+    "blog/e[1]/index.html",
+    "blog/f*/index.html",
+    "blog/g/index.html",
+    "blog/h/index.html",
+]
+
+
+def write_split_site(output):
+    write_pages(output, SPLIT_PAGES)
+    # Not marked for search, though its text names the attribute (as a post about it would).
+    listing = "<html><body><p>About the data-pagefind-body attribute</p></body></html>"
+    (output / "index.html").write_text(listing, "utf-8")
+
+
 def test_past_the_limit_the_index_comes_in_parts_that_share_one_program(tmp_path, caplog):
     caplog.set_level(logging.INFO, logger=search.__name__)
     output = tmp_path / "output"
-    # Paths with the glob syntax's special characters must still match only themselves.
-    paths = [
-        "blog/a/index.html",
-        "blog/b,c/index.html",
-        "blog/{d}/index.html",
-        "blog/e[1]/index.html",
-        "blog/f*/index.html",
-    ]
-    write_pages(output, paths)
-    (output / "index.html").write_text("<html><body><p>A listing</p></body></html>", "utf-8")
+    write_split_site(output)
     search.build_index(site(output, tmp_path / "cache", KP_SEARCH_PAGES_PER_BUNDLE=2))
 
-    assert messages(caplog)[-1] == f"kp_search: indexed 5 pages in 3 parts ({output})"
-    folders = part_folders(output)
-    assert [f.name for f in folders[1:]] == ["part-1", "part-2"]
-    counts, urls = [], []
-    for folder in folders:
-        files = {
-            p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in folder.rglob("*")
-            if p.is_file() and p.relative_to(folder).parts[0] not in ("part-1", "part-2")
-        }
-        counts.append(entry(files)["en"]["page_count"])
-        urls += [
-            json.loads(data.removeprefix(b"pagefind_dcd"))["url"]
-            for data in fragments(files).values()
-        ]
-        if folder != folders[0]:  # index only: the browser runs the first part's program
-            assert not program(files)
-    assert counts == [1, 2, 2]
-    assert "pagefind.js" in bundle(output) and "wasm.en.pagefind" in bundle(output)
-    # Every marked page in exactly one part; the listing (no data-pagefind-body) in none.
-    expected = [f"/{p.removesuffix('index.html')}" for p in paths]
-    assert sorted(urls) == sorted(expected)
+    found = parts(output)
+    assert len(found) >= 2
+    assert messages(caplog)[-1] == f"kp_search: indexed 7 pages in {len(found)} parts ({output})"
+    assert "pagefind.js" in found[0] and "wasm.en.pagefind" in found[0]
+    for files in found[1:]:  # index only: the browser runs the first part's program
+        assert not program(files) and "pagefind-entry.json" in files
+    # Every marked page in exactly one part; the listing in none.
+    every = [url for files in found for url in urls(files)]
+    assert sorted(every) == sorted(f"/{p.removesuffix('index.html')}" for p in SPLIT_PAGES)
+    assert [entry(files)["en"]["page_count"] for files in found] == [
+        len(urls(files)) for files in found
+    ]
+
+
+def test_an_edit_indexes_again_only_the_part_holding_the_page(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger=search.__name__)
+    cache = tmp_path / "cache"
+    first_output = tmp_path / "first"
+    write_split_site(first_output)
+    search.build_index(site(first_output, cache, KP_SEARCH_PAGES_PER_BUNDLE=2))
+    before = parts(first_output)
+
+    output = tmp_path / "second"  # the atomic build's fresh folder, the same cache
+    write_split_site(output)
+    edited = output / "blog/g/index.html"
+    edited.write_text(PAGE.format(title="Post 5", text="Tethered capture"), "utf-8")
+    search.build_index(site(output, cache, KP_SEARCH_PAGES_PER_BUNDLE=2))
+    after = parts(output)
+
+    changed = [files for files in after if files not in before]
+    assert len(changed) == 1 and "/blog/g/" in urls(changed[0])
+    assert b"Tethered capture" in b"".join(fragments(changed[0]).values())
+    assert len(after) == len(before) >= 2
+    assert messages(caplog)[-1] == (
+        f"kp_search: indexed {len(urls(changed[0]))} pages in 1 of {len(after)} parts ({output})"
+    )
 
 
 def test_within_the_limit_there_is_one_bundle_and_no_parts(tmp_path):
@@ -255,7 +298,7 @@ def test_within_the_limit_there_is_one_bundle_and_no_parts(tmp_path):
     write_pages(output, ["blog/a/index.html", "blog/b/index.html"])
     search.build_index(site(output, tmp_path / "cache"))
     assert part_folders(output) == [output / search.BUNDLE_DIR]
-    assert not (output / search.BUNDLE_DIR / "part-1").exists()
+    assert not list((output / search.BUNDLE_DIR).glob("part-*"))
 
 
 @pytest.mark.parametrize("value", [0, -3, "250", 2.5, True])
