@@ -13,19 +13,20 @@ output. Feeding each page to Pagefind's service mode as Pelican wrote it was bui
 measured (issue #7): at 1,000 posts it changed neither the CPU nor the wall time beyond the
 noise (Pagefind's CLI already uses both cores), for 500 more lines of protocol code.
 
-The bundle depends only on the HTML it reads: it is kept in ``CACHE_PATH/kp_search`` under
-a digest of every HTML file's path and bytes (and Pagefind's version), and a build whose
-HTML digests the same copies that bundle instead of indexing again. Builds may run side by
-side (test workers, ``invoke build`` beside ``invoke livereload``): an entry is written once
-under its own name and never changed.
-
 Pagefind holds the whole index in memory while it builds it, about 0.2 MB per page: a
 1,000-post site made it the build's peak (issue #7). Past ``KP_SEARCH_PAGES_PER_BUNDLE``
-searchable pages (250) the site is indexed in parts, one Pagefind run each, at a quarter of
-the memory for the same total time: the first part is the bundle itself, the others are
-index-only bundles in ``pagefind/part-N/`` listed in ``pagefind/parts.json``, which
-``js/search.js`` merges into one search with Pagefind's ``mergeIndex`` (one WebAssembly
-program for all, results ranked together).
+searchable pages (250) the site is indexed in parts of about that size, one Pagefind run
+each: the peak of one part, the same total time. The first part is the bundle itself; the
+others are index-only bundles in ``pagefind/part-<digest>/``, listed in
+``pagefind/parts.json``, which ``js/search.js`` merges into one search with Pagefind's
+``mergeIndex`` (one WebAssembly program for all, results ranked together).
+
+Each run's result depends only on the HTML it reads: it is kept in ``CACHE_PATH/kp_search``
+under a digest of those pages' paths and bytes (and Pagefind's version), and a build whose
+pages digest the same copies it instead of running Pagefind. A page's part follows from its
+path, so an edited or added post re-indexes one part. Builds may run side by side (test
+workers, ``invoke build`` beside ``invoke livereload``): an entry is written once under its
+own name and never changed.
 
 The bundle is made in a staging folder and moved into ``output/pagefind`` in one step, so
 the output never holds a partial bundle. ``KP_SEARCH_BACKGROUND = True`` (the livereload
