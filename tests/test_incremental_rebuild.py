@@ -194,3 +194,23 @@ def test_the_search_index_follows_an_edit_in_the_background(session):
     records = b"".join(gzip.decompress(p.read_bytes()) for p in bundle.glob("fragment/*"))
     assert b"quokkas" in records
     assert not list(session.output.glob(f"{search.STAGING_PREFIX}*"))
+
+
+def test_a_failed_background_index_keeps_the_last_good_index(session, monkeypatch, caplog):
+    """Indexing runs after the rebuild returned: its failure is shown on the console, the
+    reader keeps the previous index, and the rebuilds themselves succeed."""
+    assert search.wait_for_background_index(timeout=120)
+    bundle = session.output / search.BUNDLE_DIR
+    before = sorted(p.name for p in bundle.rglob("*"))
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/nonexistent/pagefind")
+    post = session.content_root / "blog" / "bench-post-0004.md"
+    for word in ("wombats", "echidnas"):
+        with post.open("a", encoding="utf-8") as stream:
+            stream.write(f"\nA sentence about {word}.\n")
+        result = session.rebuild([post])
+        assert search.wait_for_background_index(timeout=120)
+        assert result.problems == []
+    failures = [r for r in caplog.records if "could not index" in r.getMessage()]
+    assert failures and "search still uses the previous index" in failures[-1].getMessage()
+    assert "/nonexistent/pagefind" in failures[-1].getMessage()
+    assert sorted(p.name for p in bundle.rglob("*")) == before  # the last good index stays

@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from pelican import signals
+from sitetools.build import AFTER_BUILD
 from sitetools.files import link_or_copy
 
 logger = logging.getLogger(__name__)
@@ -385,6 +386,15 @@ def _report(output: Path, error: BaseException) -> None:
     )
 
 
+def _report_in_background(output: Path, error: BaseException) -> None:
+    logger.error(
+        "kp_search: Pagefind could not index %s; search still uses the previous index:\n%s",
+        output,
+        error,
+        extra=AFTER_BUILD,
+    )
+
+
 # -- the build -------------------------------------------------------------------------------
 
 
@@ -449,7 +459,7 @@ class BackgroundIndex:
             logger.debug("kp_search: indexing of %s superseded by a newer build", self.index.output)
         except Exception as error:
             if not self.index.cancelled.is_set():
-                _report(self.index.output, error)
+                _report_in_background(self.index.output, error)
 
 
 def wait_for_background_index(timeout: float | None = None) -> bool:

@@ -123,6 +123,12 @@ def _record_fingerprint(cache_path: Path, fingerprint: str | None, final: Path) 
         record.write_text(f"{fingerprint} {_folder_identity(final)}", encoding="utf-8")
 
 
+# ``extra=`` for a record about an earlier build, logged once that build had returned
+# (search indexing in the background under livereload): the console shows it, but it is not
+# a problem of whichever build happens to be running.
+AFTER_BUILD = {"after_build": True}
+
+
 class ProblemCollector(logging.Handler):
     """Keeps every WARNING-or-worse record logged while it is installed (one build)."""
 
@@ -138,6 +144,8 @@ class ProblemCollector(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
+        if getattr(record, "after_build", False):
+            return
         if any(ignored in message for ignored in IGNORED_WARNINGS):
             return
         self.problems.append(f"{record.levelname.lower()}: {message}")

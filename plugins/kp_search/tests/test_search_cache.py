@@ -310,3 +310,30 @@ def test_a_bad_pages_per_bundle_setting_is_an_error_naming_it(tmp_path, caplog, 
     assert len(errors) == 1 and "KP_SEARCH_PAGES_PER_BUNDLE" in errors[0]
     assert "whole number" in errors[0]
     assert not (output / search.BUNDLE_DIR).exists()
+
+
+def test_a_background_failure_is_not_the_running_builds_problem(tmp_path, caplog, monkeypatch):
+    """Under livereload indexing ends after its build returned, often during the next one:
+    its failure goes to the console, not into that unrelated build's problems. A failure in
+    the build's own indexing is the build's problem."""
+    from sitetools.build import ProblemCollector
+
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    output = tmp_path / "output"
+    write_site(output)
+    collected = []
+    for background in (True, False):
+        collector = ProblemCollector()
+        logging.getLogger().addHandler(collector)
+        try:
+            search.build_index(site(output, tmp_path / "cache", KP_SEARCH_BACKGROUND=background))
+            assert search.wait_for_background_index(timeout=60)
+        finally:
+            logging.getLogger().removeHandler(collector)
+        collected.append(collector.problems)
+    in_background, in_the_build = collected
+    assert in_background == []
+    assert len(in_the_build) == 1 and "no search index" in in_the_build[0]
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert "search still uses the previous index" in errors[0]
+    assert "no-such-pagefind" in errors[0]
