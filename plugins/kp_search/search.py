@@ -144,19 +144,19 @@ def plan(output: Path, pages_per_bundle: int) -> list[Part]:
             searchable.append(relative)
     count = -(-len(searchable) // pages_per_bundle)
     if count <= 1:
-        return [Part(digest("site", hashes), ())]
+        return [Part(run_key("site", hashes), ())]
     buckets: list[list[str]] = [[] for _ in range(count)]
     for page in searchable:
         bucket = int.from_bytes(hashlib.blake2b(page.encode(), digest_size=4).digest(), "big")
         buckets[bucket % count].append(page)
     return [
-        Part(digest("part", {page: hashes[page] for page in bucket}), tuple(bucket))
+        Part(run_key("part", {page: hashes[page] for page in bucket}), tuple(bucket))
         for bucket in buckets
         if bucket
     ]
 
 
-def digest(kind: str, hashes: dict[str, bytes]) -> str:
+def run_key(kind: str, hashes: dict[str, bytes]) -> str:
     """What a run's result depends on: Pagefind's version and each page's path and bytes."""
     digest = hashlib.sha256(f"pagefind {pagefind_version()} {kind}\0".encode())
     for page, html_hash in hashes.items():
