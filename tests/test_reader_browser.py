@@ -134,7 +134,7 @@ def test_search_finds_the_flagship_post_by_a_word_from_its_body(page, server):
     result = page.locator("[data-search-results] a").first
     result.wait_for()
     assert result.get_attribute("href") == FLAGSHIP_URL
-    assert "1 post" in page.locator("[data-search-status]").text_content()
+    assert page.locator("[data-search-status]").text_content() == "1 post matches “uncanny”."
     highlighted = page.locator("[data-search-results] mark").first.text_content()
     assert highlighted.lower().startswith("uncanny")
     assert external(page, server) == []

@@ -16,7 +16,7 @@ for (const figure of document.querySelectorAll(".kp-compare")) {
     toggle.hidden = false;
     toggle.addEventListener("click", () => {
       const pressed = toggle.getAttribute("aria-pressed") !== "true";
-      toggle.setAttribute("aria-pressed", String(pressed));
+      toggle.setAttribute("aria-pressed", pressed);
       overlay.hidden = !pressed;
     });
   }

@@ -2,6 +2,8 @@
 // A large site's index comes in parts (pagefind/parts.json, written by kp_search), merged
 // into one search that shares the first part's program (Pagefind's mergeIndex). Parts are
 // merged by path, not URL: given a URL, Pagefind's worker makes their result links absolute.
+// parts.json is revalidated like Pagefind's own entry file, which it fetches with ?ts=now:
+// after a deploy the parts it lists are new.
 // Without JavaScript the page shows a link to the archives instead of a dead form.
 const root = document.querySelector("[data-search]");
 
@@ -17,7 +19,7 @@ if (root) {
     const bundle = new URL(root.dataset.searchBundle, document.baseURI);
     const [pagefind, { parts }] = await Promise.all([
       import(bundle.href),
-      fetch(new URL("parts.json", bundle)).then((r) => r.json()),
+      fetch(new URL("parts.json", bundle), { cache: "no-cache" }).then((r) => r.json()),
     ]);
     await pagefind.init();
     await Promise.all(parts.map((part) => pagefind.mergeIndex(new URL(part, bundle).pathname)));
@@ -67,7 +69,7 @@ if (root) {
       status.textContent =
         count === 0
           ? `No posts match “${query}”.`
-          : `${count} post${count === 1 ? "" : "s"} match “${query}”.`;
+          : `${count} post${count === 1 ? " matches" : "s match"} “${query}”.`;
     } catch (error) {
       engine = null; // loaded again by the next search
       status.textContent = "Search could not load. Try the archives instead.";
