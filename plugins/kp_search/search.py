@@ -178,6 +178,7 @@ def is_program(name: str) -> bool:
 
 
 def parts_of(bundle: Path) -> list[str]:
+    """The extra parts a bundle lists, as paths relative to it (``part-<digest>/``)."""
     return json.loads((bundle / PARTS_FILE).read_text(encoding="utf-8"))["parts"]
 
 

@@ -207,8 +207,7 @@ def write_pages(output, paths):
 
 def part_folders(output):
     folder = output / search.BUNDLE_DIR
-    parts = json.loads((folder / search.PARTS_FILE).read_text(encoding="utf-8"))["parts"]
-    return [folder, *(folder / part for part in parts)]
+    return [folder, *(folder / part for part in search.parts_of(folder))]
 
 
 def parts(output) -> list[dict[str, bytes]]:
