@@ -1,6 +1,6 @@
 """Tasks for the kp studios site: ``invoke --list`` shows them, ``invoke TASK --help`` explains one.
 
-The work itself lives in ``plugins/sitetools``; these tasks only parse options and call it.
+The work itself lives in the ``sitetools`` package; these tasks only parse options and call it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from invoke import Exit, task
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "plugins"))
+
 os.chdir(ROOT)
 
 DEV_SETTINGS = "pelicanconf.py"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from kp_studio.errors import AuthorError
+from kp_common.errors import AuthorError
 from kp_studio.video import video_url
 from reader_site import FLAGSHIP_URL, ROOT, make_content, soup
 from sitetools.build import build

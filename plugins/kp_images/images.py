@@ -39,8 +39,8 @@ from urllib.parse import unquote, urlparse
 from bs4 import BeautifulSoup
 from pelican import signals
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sitetools.files import link_or_copy, stamp
-from sitetools.rendered import forget_rendered
+from kp_common.files import link_or_copy, stamp
+from kp_common.pelican_compat import forget_rendered
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from kp_studio.errors import report
+from kp_common.errors import report
 from pelican import signals
 
 logger = logging.getLogger(__name__)

@@ -55,8 +55,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from pelican import signals
-from sitetools.build import AFTER_BUILD
-from sitetools.files import link_or_copy
+from kp_common.errors import AFTER_BUILD
+from kp_common.files import link_or_copy
 
 logger = logging.getLogger(__name__)
 
@@ -196,7 +196,7 @@ class SearchCache:
     def copy_to(self, key: str, folder: Path, *, program: bool = True) -> bool:
         """Put the result of this run into ``folder`` (without Pagefind's program unless
         ``program``); False if there is none. Hard links where possible (a thousand small
-        files): nothing in the build writes through an output file (``sitetools.files``)."""
+        files): nothing in the build writes through an output file (``kp_common.files``)."""
         entry = self.root / key
         if not (entry / "pagefind-entry.json").is_file():
             return False

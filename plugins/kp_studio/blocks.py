@@ -59,7 +59,7 @@ import yaml
 from pymdownx.blocks import BlocksExtension
 from pymdownx.blocks.block import Block
 
-from .errors import AuthorError
+from kp_common.errors import AuthorError
 from .source import current_source
 
 PLACEHOLDER_CLASS = "kp-block"

@@ -33,7 +33,7 @@ from PIL.Image import DecompressionBombError
 from . import diffimage
 from .blocks import Option, StudioBlock, content_path, register_block, text, text_pair, whole_number
 from .blocks import yes_no as boolean
-from .errors import AuthorError
+from kp_common.errors import AuthorError
 
 WEB_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
 ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height

@@ -22,7 +22,7 @@ import re
 from typing import Any, ClassVar
 
 from .blocks import Option, StudioBlock, register_block, text
-from .errors import report
+from kp_common.errors import report
 from .settings import StudioSettings
 
 OVERRIDES = {"cta_headline": "headline", "cta_text": "text", "cta_label": "label"}

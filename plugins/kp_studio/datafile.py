@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import AuthorError
+from kp_common.errors import AuthorError
 
 
 class Located(dict):

@@ -34,7 +34,7 @@ from bs4 import BeautifulSoup
 from markupsafe import Markup
 
 from .blocks import Option, StudioBlock, register_block, text
-from .errors import AuthorError
+from kp_common.errors import AuthorError
 
 ENTRY_FIELDS = ("question", "answer")
 

@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 
 from . import datafile, imagefile
 from .blocks import Option, StudioBlock, content_path, register_block, text
-from .errors import AuthorError, report
+from kp_common.errors import AuthorError, report
 
 SIDECAR = "gallery.yaml"
 ENTRY_FIELDS = ("src", "alt", "caption")

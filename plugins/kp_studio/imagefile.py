@@ -12,7 +12,7 @@ import os
 from PIL import Image, UnidentifiedImageError
 from PIL.Image import DecompressionBombError
 
-from .errors import AuthorError
+from kp_common.errors import AuthorError
 
 WEB_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif"}

@@ -35,7 +35,7 @@ import struct
 from pathlib import Path
 
 from PIL import Image, ImageOps, JpegImagePlugin
-from sitetools.files import replace_file, stamp
+from kp_common.files import replace_file, stamp
 
 from .imagefile import UNREADABLE
 

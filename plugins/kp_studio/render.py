@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sitetools.rendered import forget_rendered
+from kp_common.pelican_compat import forget_rendered
 
 from .blocks import PLACEHOLDER_CLASS, REGISTRY
-from .errors import report
+from kp_common.errors import report
 from .settings import StudioSettings, studio_settings
 
 PLACEHOLDER = re.compile(

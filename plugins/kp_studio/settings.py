@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import report
+from kp_common.errors import report
 
 # Where the parsed settings are kept inside Pelican's settings dict, so that every signal
 # handler sees the same object and each settings error is reported once.

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
 
-from .errors import AuthorError
+from kp_common.errors import AuthorError
 
 HEADER = re.compile(r"^[ \t>]*(/{3,})[ \t]*([\w-]+)[ \t]*(?:\|.*)?$")
 END = re.compile(r"^[ \t>]*(/{3,})[ \t]*$")

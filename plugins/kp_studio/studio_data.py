@@ -37,7 +37,7 @@ from typing import Any
 
 from . import datafile, imagefile
 from .blocks import content_path
-from .errors import AuthorError, report
+from kp_common.errors import AuthorError, report
 from .render import typography
 
 TESTIMONIALS_FILE = "data/testimonials.yaml"

@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 from PIL import UnidentifiedImageError
 
 from .blocks import Option, StudioBlock, content_path, register_block, text
-from .errors import AuthorError
+from kp_common.errors import AuthorError
 
 YOUTUBE_HOSTS = {
     "youtube.com",

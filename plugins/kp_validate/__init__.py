@@ -12,7 +12,7 @@ order a build meets them:
 * ``duplicates``: two files written to one place;
 * ``links``: images, alt texts, links and unsafe markup in the rendered HTML.
 
-Errors go through ``kp_studio.errors.report``; the build driver fails the build on any.
+Errors go through ``kp_common.errors.report``; the build driver fails the build on any.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ catches those records:
 
 * when one of our checks already reported the same problem (the file is in
   ``STATE.failed_files``, or the same key was reported), the record is dropped;
-* otherwise it is reported again through ``kp_studio.errors.report`` with the file, the
+* otherwise it is reported again through ``kp_common.errors.report`` with the file, the
   line (found by searching the source) and a fix, and the original is dropped.
 
 Every other Pelican warning passes through unchanged, so the build driver still counts it

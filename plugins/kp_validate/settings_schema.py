@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from kp_studio.errors import report
+from kp_common.errors import report
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 # Browsers drop tabs and newlines inside URLs ("java\tscript:"), so any whitespace,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote
 
-from kp_studio.errors import location
+from kp_common.errors import location
 
 # The same patterns as markdown.extensions.meta, which Pelican's reader uses.
 META_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")

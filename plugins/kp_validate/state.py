@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from kp_studio.errors import report
+from kp_common.errors import report
 
 
 @dataclass

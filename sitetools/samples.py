@@ -13,7 +13,7 @@ https://creativecommons.org/publicdomain/zero/1.0/ . See ``content/images/LICENS
 Run from the repository root::
 
     PYTHONPATH=plugins python -m sitetools.samples          # writes content/images/
-    python plugins/sitetools/samples.py --out /tmp/images   # anywhere else
+    python sitetools/samples.py --out /tmp/images   # anywhere else
 
 The "AI" versions of the before/after pairs deliberately alter the eyes, the jawline,
 the skin texture and part of the background, the way generative retouching does, so the

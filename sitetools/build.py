@@ -123,10 +123,6 @@ def _record_fingerprint(cache_path: Path, fingerprint: str | None, final: Path) 
         record.write_text(f"{fingerprint} {_folder_identity(final)}", encoding="utf-8")
 
 
-# ``extra=`` for a record about an earlier build, logged once that build had returned
-# (search indexing in the background under livereload): the console shows it, but it is not
-# a problem of whichever build happens to be running.
-AFTER_BUILD = {"after_build": True}
 
 
 class ProblemCollector(logging.Handler):
@@ -187,7 +183,9 @@ def content_cache_key(settings_file: str | os.PathLike, content_path: str) -> st
     """A hash of everything besides the file itself that shapes a reader's output."""
     root = Path(settings_file).resolve().parent
     digest = hashlib.sha256(f"{Path(settings_file).name}\0{Path(content_path).resolve()}".encode())
-    sources = sorted(root.glob("*.py")) + sorted(
+    # The settings files and the plugins (kp_common included) shape what a reader returns;
+    # the tooling (sitetools, tasks.py) does not, so editing it keeps the cache.
+    sources = sorted(root.glob("*conf.py")) + sorted(
         path
         for path in (root / "plugins").rglob("*")
         if path.is_file() and "__pycache__" not in path.parts and "tests" not in path.parts

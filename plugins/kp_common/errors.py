@@ -15,6 +15,11 @@ from dataclasses import dataclass
 
 logger = logging.getLogger("kp_studio")
 
+# ``extra=`` for a record about an earlier build, logged once that build had returned
+# (search indexing in the background under livereload): the console shows it, but it is not
+# a problem of whichever build happens to be running. The build driver reads the flag.
+AFTER_BUILD = {"after_build": True}
+
 
 @dataclass(frozen=True)
 class AuthorError(Exception):

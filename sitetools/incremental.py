@@ -43,7 +43,7 @@ from pelican.paginator import Paginator
 from pelican.writers import Writer
 
 from sitetools.build import ProblemCollector, content_cache_settings, load_settings
-from sitetools.rendered import forget_all_rendered
+from kp_common.pelican_compat import forget_all_rendered
 
 logger = logging.getLogger(__name__)
 

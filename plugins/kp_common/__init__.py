@@ -1,0 +1,9 @@
+"""kp_common: the small library our Pelican plugins share. It is not a plugin.
+
+* ``errors``: how an author's mistake is reported (file, line, problem, fix);
+* ``files``: writing into the output folder by rename, linking from caches;
+* ``pelican_compat``: every private Pelican API we rely on, in one place, each with a test
+  that fails loudly when a Pelican upgrade changes it.
+
+It imports no plugin and no tooling (``sitetools``); plugins and tooling import it.
+"""
