@@ -27,13 +27,13 @@ import shutil
 from pathlib import Path
 from typing import Any, ClassVar
 
+from kp_common.errors import AuthorError
 from PIL import Image, UnidentifiedImageError
 from PIL.Image import DecompressionBombError
 
 from . import diffimage
 from .blocks import Option, StudioBlock, content_path, register_block, text, text_pair, whole_number
 from .blocks import yes_no as boolean
-from kp_common.errors import AuthorError
 
 WEB_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
 ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import DATA, build_scenario, soup, source_line
 from PIL import Image
+
+from tests.sitebuild import SCENARIOS as DATA
+from tests.sitebuild import build_scenario, soup, source_line
 
 POST = "blog/two-comparisons/index.html"
 
