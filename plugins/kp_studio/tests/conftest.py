@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
 from sitetools.build import BuildResult, build
 from sitetools.chromium import launched
 from sitetools.serve import running_server

@@ -166,12 +166,13 @@ def smooth(rgb, mask, strength: float, sigma: float) -> np.ndarray:
 
 
 def swap_backdrop(rgb, marks: Landmarks) -> np.ndarray:
-    """A new studio-grey backdrop around the head and above the shoulders."""
+    """A new studio-grey backdrop around the head and above the shoulders (the chin and
+    the neck are kept: the row band of the shoulders starts just below the mouth)."""
     gap = marks.eye_gap
     middle = (marks.left_eye + marks.right_eye) / 2
     head = ellipse_mask(rgb.shape, (middle[0], middle[1] - 0.1 * gap), (1.25 * gap, 1.7 * gap), 0)
     height, width = rgb.shape[:2]
-    shoulders = (np.arange(height)[:, None] > marks.nose[1] + 1.1 * gap) * np.ones((1, width))
+    shoulders = (np.arange(height)[:, None] > marks.nose[1] + 0.6 * gap) * np.ones((1, width))
     person = cv2.GaussianBlur(np.clip(head + shoulders, 0, 1), (0, 0), 0.03 * gap)[..., None]
     ramp = np.linspace(200, 120, width)[None, :, None]
     backdrop = np.broadcast_to(ramp * np.array([0.92, 0.95, 1.0]), rgb.shape)

@@ -18,6 +18,7 @@ import pytest
 from conftest import DATA, soup
 from kp_studio import metadata
 from PIL import Image, ImageChops, ImageCms, ImageOps, PngImagePlugin
+
 from sitetools.build import build
 
 ROOT = Path(__file__).resolve().parents[3]
