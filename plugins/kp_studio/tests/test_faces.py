@@ -85,16 +85,14 @@ def untouched(*features, result, floor=faces.RESHAPE_FLOOR):
 
 def test_only_the_safe_models_are_loaded(portrait):
     """The 68-point landmark model (training data excludes commercial use) is never used."""
-    import face_recognition_models as bundled
-
     rgb = portrait[0]
     detector, landmarker, _ = faces.models()
     [box] = detector(rgb, 0)
     assert landmarker(rgb, box).num_parts == 5
 
     # The files the models come from are shipped by the package, nothing is downloaded.
-    assert Path(bundled.pose_predictor_five_point_model_location()).stat().st_size > 1_000_000
-    assert Path(bundled.face_recognition_model_location()).stat().st_size > 10_000_000
+    assert faces.model_file(faces.LANDMARKS_MODEL).stat().st_size > 1_000_000
+    assert faces.model_file(faces.RECOGNITION_MODEL).stat().st_size > 10_000_000
     assert "68" not in Path(faces.__file__).read_text().replace("68-point", "")
 
 
@@ -249,3 +247,15 @@ def test_without_the_faces_extra_the_pair_is_unmeasured(portrait, tmp_path, monk
         faces.models.cache_clear()
     assert isinstance(result, faces.Unmeasured) and "'faces' extra" in result.reason
     importlib.import_module("dlib")  # and the real one is back
+
+
+def test_a_missing_model_file_is_an_error_not_a_silent_skip(portrait, tmp_path, monkeypatch):
+    _, _, original, _ = portrait
+    monkeypatch.setattr(faces, "LANDMARKS_MODEL", "no_such_model.dat")
+    faces.models.cache_clear()
+    try:
+        with pytest.raises(faces.ModelMissing, match="no_such_model.dat"):
+            faces.face_findings(original, original, settings(tmp_path))
+    finally:
+        monkeypatch.undo()
+        faces.models.cache_clear()
