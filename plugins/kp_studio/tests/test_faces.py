@@ -254,7 +254,7 @@ def test_a_missing_model_file_is_an_error_not_a_silent_skip(portrait, tmp_path, 
     monkeypatch.setattr(faces, "LANDMARKS_MODEL", "no_such_model.dat")
     faces.models.cache_clear()
     try:
-        with pytest.raises(faces.ModelMissing, match="no_such_model.dat"):
+        with pytest.raises(faces.ModelMissing, match=r"no_such_model\.dat"):
             faces.face_findings(original, original, settings(tmp_path))
     finally:
         monkeypatch.undo()
