@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GOOD_SITE = ROOT / "tests" / "test_data" / "good_site"
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 FLAGSHIP = "blog/ai-headshots-vs-professional-photographer/index.html"
+# The strict policy the quality gates require: any inline script or style would fail.
+CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'"
 # The kp_studio plugin's scenarios: plugins/kp_studio/tests/test_data/<scenario>/content.
 SCENARIOS = ROOT / "plugins" / "kp_studio" / "tests" / "test_data"
 
@@ -98,7 +100,8 @@ def build_ok(settings: str, output: Path, after_build=(), **overrides) -> BuildR
 
 def build_scenario(scenario: str, workdir: Path, **overrides) -> BuildResult:
     """Build a kp_studio scenario's content with the project's settings and theme."""
-    return build_into(workdir / "output", PATH=str(SCENARIOS / scenario / "content"), **overrides)
+    overrides = {"PATH": str(SCENARIOS / scenario / "content"), **overrides}
+    return build_into(workdir / "output", **overrides)
 
 
 def built(scenario: str, workdir: Path) -> Path:

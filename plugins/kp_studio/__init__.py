@@ -8,6 +8,8 @@ Modules, one concern each:
 * ``render``        placeholders -> theme partials (``partials/NAME.html``), after reading.
 * ``compare``       ``/// compare``: before/after slider with a "what changed" overlay.
 * ``diffimage``     the cached build-time pixel difference behind that overlay.
+* ``faces``         what the edit did to the face: identity, reshaping, skin texture.
+* ``facemap``       the face map drawn from those measurements, over the after image.
 * ``consultation``  the call to action, per article and as ``/// consultation``.
 * ``gallery``       ``/// gallery``: thumbnails linking to full images; lightbox with JS.
 * ``faq``           ``/// faq``: questions as ``<details>``, with FAQPage JSON-LD.

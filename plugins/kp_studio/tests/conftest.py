@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sitetools.serve import running_server
-from tests.sitebuild import built
+from tests.sitebuild import CSP, built
 
 
 @pytest.fixture(scope="session")
@@ -18,10 +18,6 @@ def valid_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory) -> Path:
     return built("hostile", tmp_path_factory.mktemp("hostile"))
-
-
-# The strict policy the quality gates require: any inline script or style would fail.
-CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'"
 
 
 @pytest.fixture(scope="session")
