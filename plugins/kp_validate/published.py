@@ -28,10 +28,10 @@ from __future__ import annotations
 import os
 import re
 import xml.sax
-from xml.sax.handler import ContentHandler, feature_namespaces
+from xml.sax.handler import ContentHandler, feature_external_ges, feature_namespaces
 
-import defusedxml.sax
 from defusedxml import DefusedXmlException
+from defusedxml.expatreader import DefusedExpatParser
 from kp_common.errors import report
 
 from .state import STATE, report_once
@@ -133,7 +133,7 @@ class _SvgCheck(ContentHandler):
     def startElementNS(self, name, qname, attrs) -> None:
         local = (name[1] or "").lower()
         if local in SVG_ACTIVE_ELEMENTS:
-            self._found(f"contains <{qname or local}>")
+            self._found(f"contains <{name[1]}>")
         self.in_style = local == "style"
         for (_uri, attribute), value in attrs.items():
             attribute = attribute.lower()
@@ -165,8 +165,11 @@ class _SvgCheck(ContentHandler):
 def svg_problem(path: str) -> tuple[int | None, str] | None:
     """(line, what) of the first thing that makes the SVG at ``path`` active, or None."""
     handler = _SvgCheck()
-    parser = defusedxml.sax.make_parser()
+    # Entity declarations are refused; a DOCTYPE naming the SVG DTD (editors write one) is
+    # fine, as external entities and DTDs are never loaded.
+    parser = DefusedExpatParser(forbid_dtd=False, forbid_entities=True, forbid_external=False)
     parser.setFeature(feature_namespaces, True)
+    parser.setFeature(feature_external_ges, False)
     parser.setContentHandler(handler)
     try:
         parser.parse(path)
