@@ -140,6 +140,42 @@ SCENARIOS = {
         5,
         "The file 'prices.pdf' does not exist",
     ),
+    # Control characters (issue 15): refused with the line, wherever an author can write one.
+    "control character in the title": (
+        {"blog/x.md": post("Title: A \x07post\nDate: 2026-02-01\nCategory: Headshots")},
+        1,
+        "The Title contains the invisible control character U+0007",
+    ),
+    "control character as a reference in the summary": (
+        {"blog/x.md": post(f"{FRONT}\nSummary: Hello &#x1b;[31m world")},
+        4,
+        "The Summary contains the invisible control character U+001B",
+    ),
+    "control character in an alt text": (
+        {"blog/x.md": post(FRONT, "Intro.\n\n![A \x0cface](/images/blog/portrait.jpg)")},
+        7,
+        "contains the invisible control character U+000C",
+    ),
+    "control character escaped in a block option": (
+        {
+            "blog/x.md": post(
+                FRONT,
+                "Intro.\n\n/// compare | Caption\nbefore: images/blog/portrait.jpg\n"
+                'before_alt: "The \\a original"\nafter: images/blog/portrait-edited.jpg\n'
+                "after_alt: After\n///",
+            )
+        },
+        9,
+        "The option 'before_alt' contains the invisible control character U+0007",
+    ),
+    "control character escaped in a data file": (
+        {
+            "data/testimonials.yaml": 'testimonials:\n  - quote: "Great \\x07 work"\n'
+            "    name: Ann\n    role: CEO\n"
+        },
+        2,
+        "'quote' contains the invisible control character U+0007",
+    ),
     "unresolved filename link": (
         {"blog/x.md": post(FRONT, "Intro.\n\nSee [the other post]({filename}no-such-post.md).")},
         7,

@@ -56,10 +56,12 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import yaml
+from kp_common.errors import AuthorError
+from kp_common.text import FIX as CONTROL_FIX
+from kp_common.text import controls_in
 from pymdownx.blocks import BlocksExtension
 from pymdownx.blocks.block import Block
 
-from kp_common.errors import AuthorError
 from .source import current_source
 
 PLACEHOLDER_CLASS = "kp-block"
@@ -286,6 +288,18 @@ class StudioBlock(Block):
 
         data: dict[str, Any] = {}
         argument = (argument or "").strip()
+        # Raw in the file, the front-matter scan names it; a YAML escape ("\a") only here.
+        for name, value in options.items():
+            control = controls_in([name, value])
+            if control:
+                errors.append(
+                    AuthorError(
+                        f"The option '{name}' contains the invisible control character "
+                        f"{control}, which web pages may not contain.",
+                        CONTROL_FIX,
+                        self._option_line(str(name)),
+                    )
+                )
         if self.ARGUMENT == "required" and not argument:
             errors.append(
                 AuthorError(
