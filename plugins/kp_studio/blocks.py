@@ -248,7 +248,7 @@ class StudioBlock(Block):
         if errors:
             block.set("data-kp-errors", _errors_json(errors))
         else:
-            block.set("data-kp-data", json.dumps(data, ensure_ascii=False, sort_keys=True))
+            block.set("data-kp-data", placeholder_json(data))
             # So that checks at render time (files, images) can name the option's line.
             lines = {name: self._option_line(name) for name in self.SCHEMA}
             block.set("data-kp-lines", json.dumps(lines, sort_keys=True))
@@ -404,11 +404,15 @@ class StudioBlock(Block):
         return {cls.NAME: data}
 
 
+def placeholder_json(value: Any) -> str:
+    """JSON for a placeholder attribute, with ``&`` written ``\\u0026``: Python-Markdown
+    keeps an author's ``&#x09;`` or ``&quot;`` as written in an attribute, and render's
+    ``html.unescape`` would then turn it into a raw tab or quote inside a JSON string."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("&", "\\u0026")
+
+
 def _errors_json(errors: Iterable[AuthorError]) -> str:
-    return json.dumps(
-        [{"line": e.line, "problem": e.problem, "fix": e.fix} for e in errors],
-        ensure_ascii=False,
-    )
+    return placeholder_json([{"line": e.line, "problem": e.problem, "fix": e.fix} for e in errors])
 
 
 def error_placeholder(name: str, line: int | None, errors: Iterable[AuthorError]) -> str:

@@ -36,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -252,6 +252,9 @@ KNOWN_TAGS = TAGS | EMBEDS | PAGE_WIDE | FOREIGN | FORM_PARTS | nh3.ALLOWED_TAGS
     "circle", "ellipse", "line", "polyline", "polygon", "switch", "view", "mpath",
     "annotation-xml", "semantics", "mtext", "mglyph", "malignmark", "mi", "mo", "mn", "ms",
 }  # fmt: skip
+PAGE_ROOTS = re.compile(r"<\s*(html|head|body)\b", re.IGNORECASE)
+END_MARKER = "<kp-end></kp-end>"
+TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 WRITTEN_TAG = re.compile(r"<\s*/?\s*([A-Za-z][^\s/>\x00]*)")
 WRITTEN_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 # Never on the allow-list, but kept by the first pass so that the second pass's removal shows.
@@ -260,7 +263,7 @@ RISKY_SCHEMES = {"javascript", "vbscript", "data", "blob", "file", "filesystem",
 
 def _everything(text: str) -> nh3.Cleaner:
     """nh3 keeping every element, attribute, URL and comment it parses in ``text``."""
-    tags = KNOWN_TAGS | {name.lower() for name in WRITTEN_TAG.findall(text)}
+    tags = KNOWN_TAGS | {"kp-end"} | {name.lower() for name in WRITTEN_TAG.findall(text)}
     # A URL's scheme is read after entities are decoded and tabs and line breaks dropped.
     decoded = re.sub(r"[\t\n\r]", "", html.unescape(text))
     schemes = RISKY_SCHEMES | LINK_SCHEMES | {s.lower() for s in WRITTEN_SCHEME.findall(decoded)}
@@ -299,10 +302,21 @@ def findings(text: str, policy: Policy) -> list[Finding]:
     """Everything in ``text`` (an HTML fragment) outside the allow-list, in order."""
     if not text:
         return []
-    parsed = _everything(text).clean(text)
+    found: list[Finding] = []
+    # Elements a fragment parser folds into the page's own (``<body onload=...>`` adds a
+    # handler to the page's body): html5ever drops them from a fragment, so look for them.
+    for name in PAGE_ROOTS.findall(text):
+        found.append(Finding(name.lower()))
+    # A fragment that ends inside a tag, a quote, a comment or a raw-text element
+    # (``<textarea>``) would swallow the theme's markup after it: the end marker would not
+    # come out as an element of its own.
+    everything = _everything(text)
+    marked = _start_tags(everything.clean(text + END_MARKER))
+    if not any(tag == "kp-end" for tag, _attributes in marked):
+        found.append(Finding("?", None, "", "unclosed"))
+    parsed = everything.clean(text)
     refused: dict[tuple[str, str, str], str] = {}
     allowed = policy.cleaner(refused).clean(text)
-    found: list[Finding] = []
     every = _start_tags(parsed)
     for tag, attributes in every:
         if tag == "script" and attributes.get("type") not in VALUES["script"]["type"]:
@@ -376,6 +390,11 @@ def check_all(generators) -> None:
 
 
 def report_finding(path: str, finding: Finding) -> None:
+    # A tag name as the parser read it may run on (typography can turn the space after
+    # "<iframe" into &nbsp;): the element is named, and found, by its leading word.
+    name = TAG_NAME.match(finding.tag)
+    if name and name.group() != finding.tag:
+        finding = replace(finding, tag=name.group())
     tag, attribute, value = finding.tag, finding.attribute, finding.value
     problem, fix, kind, detail = explain(finding)
     needles = [value] if value and len(value) > 3 else []
@@ -385,6 +404,9 @@ def report_finding(path: str, finding: Finding) -> None:
         needles += [f"<{tag}"]
     source = sources.load(path)
     line = source.line_of(*needles, ignore_case=True) if source else None
+    if source and finding.reason == "unclosed":  # where it is left open: the last markup
+        marked = [n for n, text in enumerate(source.lines, 1) if "<" in text]
+        line = marked[-1] if marked and marked[-1] >= source.body_start else None
     report_once(path, kind, detail, line, problem, fix)
 
 
@@ -398,7 +420,7 @@ def explain(finding: Finding) -> tuple[str, str, str, str]:
     )
     shown = value if len(value) <= 60 else value[:57] + "..."
     if attribute is None:
-        return _explain_element(tag, shown)
+        return _explain_element(tag, shown, reason)
     name = attribute.lower()
     if name.startswith("on"):
         return (
@@ -479,7 +501,7 @@ def explain(finding: Finding) -> tuple[str, str, str, str]:
     )
 
 
-def _explain_element(tag: str, shown: str) -> tuple[str, str, str, str]:
+def _explain_element(tag: str, shown: str, reason: str = "") -> tuple[str, str, str, str]:
     if tag == "script":
         return (
             "It contains a <script>; scripts in posts are blocked by the site's security "
@@ -527,6 +549,15 @@ def _explain_element(tag: str, shown: str) -> tuple[str, str, str, str]:
             "link to the booking page instead, e.g. [Book a consultation](/book-a-consultation/).",
             "element",
             tag,
+        )
+    if tag == "?" and shown == "" and reason == "unclosed":
+        return (
+            "Its HTML ends inside a tag, a quoted value, a comment or an element such as "
+            "<textarea>, so it would swallow the rest of the page.",
+            "close what is open: a missing quote (\") or '>', '-->' or '</textarea>'; a '>' "
+            "inside a quoted value is read as the end of the tag, so leave it out.",
+            "element",
+            "unclosed",
         )
     if tag == "?":
         return (
