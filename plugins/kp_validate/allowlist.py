@@ -37,6 +37,7 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -152,28 +153,37 @@ class Policy:
     def __init__(self, settings: dict):
         self.siteurl = (settings.get("SITEURL") or "").rstrip("/")
         self.form_targets = newsletter_action(settings)
+        self._made: nh3.Cleaner | None = None
+        self._refused: dict[tuple[str, str, str], str] = {}
 
-    def cleaner(self, refused: dict) -> nh3.Cleaner:
-        """nh3 with the allow-list; ``refused`` collects why a value was turned down."""
+    def clean(self, text: str) -> tuple[str, dict[tuple[str, str, str], str]]:
+        """``text`` through nh3 with the allow-list, and why each value it turned down
+        was refused ((tag, attribute, value) -> reason)."""
+        self._refused = {}
+        return self._cleaner.clean(text), self._refused
 
-        def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-            reason = self.refuse_value(tag, attribute, value)
-            if reason:
-                refused[(tag, attribute, value)] = reason
-                return None
-            return value
+    def _attribute_filter(self, tag: str, attribute: str, value: str) -> str | None:
+        reason = self.refuse_value(tag, attribute, value)
+        if reason:
+            self._refused[(tag, attribute, value)] = reason
+            return None
+        return value
 
-        return nh3.Cleaner(
-            tags=TAGS,
-            clean_content_tags={"style"},
-            attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
-            tag_attribute_values=VALUES,
-            generic_attribute_prefixes=GENERIC_PREFIXES,
-            attribute_filter=attribute_filter,
-            url_schemes=LINK_SCHEMES,
-            strip_comments=False,
-            link_rel=None,
-        )
+    @property
+    def _cleaner(self) -> nh3.Cleaner:
+        if self._made is None:
+            self._made = nh3.Cleaner(
+                tags=TAGS,
+                clean_content_tags={"style"},
+                attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+                tag_attribute_values=VALUES,
+                generic_attribute_prefixes=GENERIC_PREFIXES,
+                attribute_filter=self._attribute_filter,
+                url_schemes=LINK_SCHEMES,
+                strip_comments=False,
+                link_rel=None,
+            )
+        return self._made
 
     def refuse_value(self, tag: str, attribute: str, value: str) -> str | None:
         """Why this value may not be published (None: it may)."""
@@ -241,7 +251,7 @@ def _srcset_urls(value: str) -> list[str]:
 
 # Every element name a browser knows (HTML, SVG with its camelCase names, MathML), so that
 # the "keep everything" pass really keeps everything; names written in the HTML are added.
-KNOWN_TAGS = TAGS | EMBEDS | PAGE_WIDE | FOREIGN | FORM_PARTS | nh3.ALLOWED_TAGS | {
+KNOWN_TAGS = {"kp-end"} | TAGS | EMBEDS | PAGE_WIDE | FOREIGN | FORM_PARTS | nh3.ALLOWED_TAGS | {
     "style", "area", "map", "canvas", "slot", "menu", "marquee", "blink", "keygen", "isindex",
     "xmp", "listing", "plaintext", "noembed", "noframes", "image", "nobr", "param", "main",
     "article", "header", "footer", "nav", "hgroup", "search", "meter", "progress", "data",
@@ -254,25 +264,37 @@ KNOWN_TAGS = TAGS | EMBEDS | PAGE_WIDE | FOREIGN | FORM_PARTS | nh3.ALLOWED_TAGS
 }  # fmt: skip
 PAGE_ROOTS = re.compile(r"<\s*(html|head|body)\b", re.IGNORECASE)
 END_MARKER = "<kp-end></kp-end>"
+END_TAGS = re.compile(r"(?:\s*</[A-Za-z][^<>\s]*>)*\s*")
+RAW_TEXT_END = re.compile(
+    r"</(?:script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext)>", re.I
+)
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 WRITTEN_TAG = re.compile(r"<\s*/?\s*([A-Za-z][^\s/>\x00]*)")
 WRITTEN_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 # Never on the allow-list, but kept by the first pass so that the second pass's removal shows.
 RISKY_SCHEMES = {"javascript", "vbscript", "data", "blob", "file", "filesystem", "about"}
+KNOWN_SCHEMES = RISKY_SCHEMES | LINK_SCHEMES
 
 
 def _everything(text: str) -> nh3.Cleaner:
     """nh3 keeping every element, attribute, URL and comment it parses in ``text``."""
-    tags = KNOWN_TAGS | {"kp-end"} | {name.lower() for name in WRITTEN_TAG.findall(text)}
+    tags = {name.lower() for name in WRITTEN_TAG.findall(text)} - KNOWN_TAGS
     # A URL's scheme is read after entities are decoded and tabs and line breaks dropped.
-    decoded = re.sub(r"[\t\n\r]", "", html.unescape(text))
-    schemes = RISKY_SCHEMES | LINK_SCHEMES | {s.lower() for s in WRITTEN_SCHEME.findall(decoded)}
+    decoded = re.sub(r"[\t\n\r]", "", html.unescape(text) if "&" in text else text)
+    schemes = {s.lower() for s in WRITTEN_SCHEME.findall(decoded)} - KNOWN_SCHEMES
+    return _keep_everything(frozenset(tags), frozenset(schemes))
+
+
+@lru_cache(maxsize=64)
+def _keep_everything(extra_tags: frozenset[str], extra_schemes: frozenset[str]) -> nh3.Cleaner:
+    # Made once per set of names: most posts add none to the known ones.
     return nh3.Cleaner(
-        tags=tags,
+        tags=KNOWN_TAGS | extra_tags,
         clean_content_tags=set(),
         attributes={},
         generic_attribute_prefixes={""},
-        url_schemes=schemes,
+        url_schemes=KNOWN_SCHEMES | extra_schemes,
         strip_comments=False,
         link_rel=None,
     )
@@ -311,21 +333,21 @@ def findings(text: str, policy: Policy) -> list[Finding]:
     # (``<textarea>``) would swallow the theme's markup after it: the end marker would not
     # come out as an element of its own.
     everything = _everything(text)
-    marked = _start_tags(everything.clean(text + END_MARKER))
-    if not any(tag == "kp-end" for tag, _attributes in marked):
+    if not _closed(everything.clean(text + END_MARKER)):
         found.append(Finding("?", None, "", "unclosed"))
     parsed = everything.clean(text)
-    refused: dict[tuple[str, str, str], str] = {}
-    allowed = policy.cleaner(refused).clean(text)
-    every = _start_tags(parsed)
-    for tag, attributes in every:
-        if tag == "script" and attributes.get("type") not in VALUES["script"]["type"]:
-            found.append(Finding("script", None, attributes.get("src", "")))
+    allowed, refused = policy.clean(text)
+    # html5ever writes every attribute as name="value" with " escaped: a script is exactly
+    # <script type="application/ld+json"> or it is code.
+    for attributes in SCRIPT_TAG.findall(parsed):
+        if attributes != ' type="application/ld+json"':
+            src = re.search(r'\ssrc="([^"]*)"', attributes)
+            found.append(Finding("script", None, html.unescape(src.group(1)) if src else ""))
     if parsed == allowed:
         return found
     kept = _start_tags(allowed)
     position = 0
-    for tag, attributes in every:
+    for tag, attributes in _start_tags(parsed):
         # The allowed pass removes elements (keeping their text) and attributes, never
         # adds any: walk both lists in step.
         if position < len(kept) and kept[position][0] == tag:
@@ -342,6 +364,16 @@ def findings(text: str, policy: Policy) -> list[Finding]:
     if not found:  # different, and nothing named: never pass it silently
         found.append(Finding("?", None, "", "unexplained"))
     return found
+
+
+def _closed(marked: str) -> bool:
+    """Whether the end marker came out as an element after everything else: only end
+    tags may follow it, none of an element whose text is raw (``</textarea>``)."""
+    at = marked.rfind(END_MARKER)
+    if at < 0:
+        return False
+    after = marked[at + len(END_MARKER) :]
+    return bool(END_TAGS.fullmatch(after)) and not RAW_TEXT_END.search(after)
 
 
 def _why_removed(policy: Policy, attribute: str, value: str) -> str:
