@@ -115,11 +115,13 @@ class Harness:
         self.output = tmp_path / "output"
         first = build_site(tmp_path, content=self.content, output=self.output)
         assert first.ok, first.problems
+        self.last_ok = True  # whether the last build published
 
     def check(self, source: bytes) -> None:
         before = digest(self.output)
         (self.content / "blog" / "fuzz.md").write_bytes(source)
         result = build_site(self.tmp_path, content=self.content, output=self.output)
+        self.last_ok = result.ok
         everything = "\n".join(result.problems)
         assert "Traceback" not in everything
         for problem in result.problems:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sitebuild import build_site, post, problems_about
+from tests.sitebuild import AUTHOR_ERROR, build_site, post, problems_about
 
 FRONT = "Title: A post\nDate: 2026-02-01\nCategory: Headshots"
 
@@ -123,6 +123,59 @@ SCENARIOS = {
         7,
         "The image '/images/blog/missing.jpg' leads nowhere",
     ),
+    # Pelican's file-stamp cache used to ask about the file first: "Cannot get modification
+    # stamp for .../missing.jpg", no post named (issue 15).
+    "missing static image": (
+        {"blog/x.md": post(FRONT, "Intro.\n\n![A face]({static}/images/missing.jpg)")},
+        7,
+        "The file '/images/missing.jpg' does not exist in the content folder",
+    ),
+    "missing static image, relative": (
+        {"blog/x.md": post(FRONT, "Intro.\n\nMore.\n\n![A face]({static}../images/nope.png)")},
+        9,
+        "The file '../images/nope.png' does not exist",
+    ),
+    "missing attached file": (
+        {"blog/x.md": post(FRONT, "[The price list]({attach}prices.pdf)")},
+        5,
+        "The file 'prices.pdf' does not exist",
+    ),
+    # Control characters (issue 15): refused with the line, wherever an author can write one.
+    "control character in the title": (
+        {"blog/x.md": post("Title: A \x07post\nDate: 2026-02-01\nCategory: Headshots")},
+        1,
+        "The Title contains the invisible control character U+0007",
+    ),
+    "control character as a reference in the summary": (
+        {"blog/x.md": post(f"{FRONT}\nSummary: Hello &#x1b;[31m world")},
+        4,
+        "The Summary contains the invisible control character U+001B",
+    ),
+    "control character in an alt text": (
+        {"blog/x.md": post(FRONT, "Intro.\n\n![A \x0cface](/images/blog/portrait.jpg)")},
+        7,
+        "contains the invisible control character U+000C",
+    ),
+    "control character escaped in a block option": (
+        {
+            "blog/x.md": post(
+                FRONT,
+                "Intro.\n\n/// compare | Caption\nbefore: images/blog/portrait.jpg\n"
+                'before_alt: "The \\a original"\nafter: images/blog/portrait-edited.jpg\n'
+                "after_alt: After\n///",
+            )
+        },
+        9,
+        "The option 'before_alt' contains the invisible control character U+0007",
+    ),
+    "control character escaped in a data file": (
+        {
+            "data/testimonials.yaml": 'testimonials:\n  - quote: "Great \\x07 work"\n'
+            "    name: Ann\n    role: CEO\n"
+        },
+        2,
+        "'quote' contains the invisible control character U+0007",
+    ),
     "unresolved filename link": (
         {"blog/x.md": post(FRONT, "Intro.\n\nSee [the other post]({filename}no-such-post.md).")},
         7,
@@ -192,6 +245,10 @@ def test_each_mistake_fails_the_build_with_file_line_and_fix(tmp_path, scenario)
     assert matching, f"expected {problem!r} about {source}, got:\n" + "\n".join(result.problems)
     assert [int(m.group("line")) for m in matching if m.group("line")] == [line]
     assert "Traceback" not in "\n".join(result.problems)
+    assert not [p for p in result.problems if not AUTHOR_ERROR.match(p)], (
+        "every problem must be in the authors' format (file:line, fix):\n"
+        + "\n".join(result.problems)
+    )
 
 
 def test_a_good_site_builds_without_a_single_problem(tmp_path):

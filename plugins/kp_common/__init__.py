@@ -1,6 +1,7 @@
 """kp_common: the small library our Pelican plugins share. It is not a plugin.
 
 * ``errors``: how an author's mistake is reported (file, line, problem, fix);
+* ``text``: control characters in author text, found and described;
 * ``files``: writing into the output folder by rename, linking from caches;
 * ``pelican_compat``: every private Pelican API we rely on, in one place, each with a test
   that fails loudly when a Pelican upgrade changes it.

@@ -28,3 +28,14 @@ def forget_all_rendered() -> None:
     """Empty the memo of every content object (between runs of a long-lived Pelican)."""
     for name in MEMOISED:
         inspect.getattr_static(Content, name).cache.clear()
+
+
+def intrasite_links(content) -> list[tuple[str, str]]:
+    """``(what, value)`` of every ``{filename}``/``{static}``/``{attach}``... link written in a
+    content object's HTML (``("static", "/images/x.jpg")``), found with Pelican's own pattern
+    (``Content._get_intrasite_link_regex``, private), so we see exactly the links it replaces."""
+    raw = getattr(content, "_content", None) or ""
+    return [
+        (match.group("what"), match.group("value"))
+        for match in content._get_intrasite_link_regex().finditer(raw)
+    ]

@@ -301,6 +301,8 @@ class SiteSettings:
     reading_wpm: int
     related_max: int
     seo_studio_pages: tuple[str, ...]
+    # KP_VALIDATE_ACTIVE_FILES: content paths that may be published though active (HTML...).
+    active_files: frozenset[str] = frozenset()
     problems: int = field(default=0, compare=False)
 
 
@@ -635,6 +637,18 @@ def _optional_number(parser: _Parser, settings: dict, key: str, default: int, fi
     return default if value is None else value
 
 
+def _active_files(parser: _Parser, settings: dict) -> frozenset[str]:
+    value = settings.get("KP_VALIDATE_ACTIVE_FILES") or []
+    if isinstance(value, list | tuple | set) and all(isinstance(item, str) for item in value):
+        return frozenset(os.path.normpath(item.strip().lstrip("/")) for item in value)
+    parser.error(
+        "KP_VALIDATE_ACTIVE_FILES",
+        f"must be a list of paths in the content folder, not {value!r}.",
+        'write e.g. KP_VALIDATE_ACTIVE_FILES = ["extra/google1234.html"] in pelicanconf.py.',
+    )
+    return frozenset()
+
+
 def parse(settings: dict) -> SiteSettings:
     """Parse and check every setting of ours; mistakes are logged as author errors."""
     parser = _Parser()
@@ -656,6 +670,7 @@ def parse(settings: dict) -> SiteSettings:
         reading_wpm=_optional_number(parser, settings, "KP_READING_WPM", READING_WPM, "about 230."),
         related_max=_optional_number(parser, settings, "KP_RELATED_MAX", RELATED_MAX, "e.g. 3."),
         seo_studio_pages=tuple(seo_pages),
+        active_files=_active_files(parser, settings),
         problems=parser.problems,
     )
 

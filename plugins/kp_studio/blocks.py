@@ -57,6 +57,8 @@ from typing import Any, ClassVar
 
 import yaml
 from kp_common.errors import AuthorError
+from kp_common.text import FIX as CONTROL_FIX
+from kp_common.text import controls_in
 from pymdownx.blocks import BlocksExtension
 from pymdownx.blocks.block import Block
 
@@ -246,7 +248,7 @@ class StudioBlock(Block):
         if errors:
             block.set("data-kp-errors", _errors_json(errors))
         else:
-            block.set("data-kp-data", json.dumps(data, ensure_ascii=False, sort_keys=True))
+            block.set("data-kp-data", placeholder_json(data))
             # So that checks at render time (files, images) can name the option's line.
             lines = {name: self._option_line(name) for name in self.SCHEMA}
             block.set("data-kp-lines", json.dumps(lines, sort_keys=True))
@@ -286,6 +288,18 @@ class StudioBlock(Block):
 
         data: dict[str, Any] = {}
         argument = (argument or "").strip()
+        # Raw in the file, the front-matter scan names it; a YAML escape ("\a") only here.
+        for name, value in options.items():
+            control = controls_in([name, value])
+            if control:
+                errors.append(
+                    AuthorError(
+                        f"The option '{name}' contains the invisible control character "
+                        f"{control}, which web pages may not contain.",
+                        CONTROL_FIX,
+                        self._option_line(str(name)),
+                    )
+                )
         if self.ARGUMENT == "required" and not argument:
             errors.append(
                 AuthorError(
@@ -390,11 +404,15 @@ class StudioBlock(Block):
         return {cls.NAME: data}
 
 
+def placeholder_json(value: Any) -> str:
+    """JSON for a placeholder attribute, with ``&`` written ``\\u0026``: Python-Markdown
+    keeps an author's ``&#x09;`` or ``&quot;`` as written in an attribute, and render's
+    ``html.unescape`` would then turn it into a raw tab or quote inside a JSON string."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True).replace("&", "\\u0026")
+
+
 def _errors_json(errors: Iterable[AuthorError]) -> str:
-    return json.dumps(
-        [{"line": e.line, "problem": e.problem, "fix": e.fix} for e in errors],
-        ensure_ascii=False,
-    )
+    return placeholder_json([{"line": e.line, "problem": e.problem, "fix": e.fix} for e in errors])
 
 
 def error_placeholder(name: str, line: int | None, errors: Iterable[AuthorError]) -> str:

@@ -5,7 +5,7 @@ A mistake in them must be reported like a mistake in a post: ``file:line``, what
 how to fix it. PyYAML's ``safe_load`` forgets line numbers, so this loader builds the same
 plain values but returns mappings as :class:`Located` dicts that also know the line of
 the mapping and of each key. Duplicate keys, which YAML silently resolves to the last one,
-are an error here.
+are an error here, and so is a control character in a key or value (``kp_common.text``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 from kp_common.errors import AuthorError
+from kp_common.text import FIX as CONTROL_FIX
+from kp_common.text import controls_in
 
 
 class Located(dict):
@@ -48,6 +50,15 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
             )
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.key_lines[str(key)] = line
+        # A YAML escape ("\a", "\x07") writes a control character the file does not show.
+        control = controls_in([key, mapping[key]])
+        if control:
+            raise AuthorError(
+                f"'{key}' contains the invisible control character {control}, "
+                "which web pages and feeds may not contain.",
+                CONTROL_FIX,
+                line,
+            )
     return mapping
 
 

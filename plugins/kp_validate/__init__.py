@@ -8,8 +8,11 @@ order a build meets them:
   (before Pelican reads a file);
 * ``hero``: the ``Image:`` / ``Image_alt:`` of each post and page;
 * ``static_links``: ``{static}`` links that leave the content folder are refused;
+* ``published``: what ``content/`` may publish (no active SVG, HTML or script files);
 * ``duplicates``: two files written to one place;
-* ``links``: images, alt texts, links and unsafe markup in the rendered HTML.
+* ``allowlist``: what the rendered HTML may contain at all (elements, attributes, what
+  loads from where);
+* ``links``: images, alt texts and where links lead in the rendered HTML.
 
 Errors go through ``kp_common.errors.report``; the build driver fails the build on any.
 """
@@ -20,11 +23,13 @@ from kp_common.settings import safe_url  # re-exported for block authors
 from pelican import signals
 
 from . import (
+    allowlist,
     duplicates,
     frontmatter,
     hero,
     links,
     pelican_log,
+    published,
     static_links,
     targets,
 )
@@ -41,6 +46,7 @@ def start(pelican) -> None:
 def check_everything_read(generators) -> None:
     outputs = targets.collect(generators)
     duplicates.check_output_paths(generators, outputs)
+    allowlist.check_all(generators)
     links.check_all(generators, outputs)
 
 
@@ -52,4 +58,5 @@ def register():
     signals.content_object_init.connect(hero.check_lead_image)
     signals.article_generator_finalized.connect(static_links.refuse_outside_links)
     signals.page_generator_finalized.connect(static_links.refuse_outside_links)
+    signals.static_generator_finalized.connect(published.refuse_active_files)
     signals.all_generators_finalized.connect(check_everything_read)

@@ -8,7 +8,9 @@ article and page generators start (before any file is read) and reports, with th
 * a missing or empty title, a missing date (posts), a date Pelican cannot parse;
 * a category written as a list (posts have exactly one category);
 * a key that may appear once given twice, an unknown status;
-* a post or page with no text.
+* a post or page with no text;
+* a control character anywhere in the file (title, summary, alt texts, captions, block
+  options), raw or as ``&#7;`` (see ``kp_common.text``): refused, never stripped.
 
 Pelican's own messages about the same files are then dropped (see ``pelican_log``).
 
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 import os
 
+from kp_common.text import FIX as CONTROL_FIX
+from kp_common.text import control_character
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, ensure_metadata_list
 from pelican.utils import get_date, slugify
 
@@ -88,9 +92,10 @@ def check_file(path: str, kind: str, settings: dict) -> None:
             "check that the file exists and that you may read it.",
         )
         return
+    source = sources.parse(path, text)
+    _check_controls(source)
     if not path.lower().endswith(sources.MARKDOWN_SUFFIXES):
         return
-    source = sources.parse(path, text)
     status = source.first("status")
     if status and status.value.strip().lower() == "skip":
         return
@@ -101,6 +106,32 @@ def check_file(path: str, kind: str, settings: dict) -> None:
     _check_duplicates(source)
     _check_status(source)
     _check_body(source, kind)
+
+
+MAX_CONTROL_REPORTS = 5  # per file: one pasted paragraph may carry dozens
+
+
+def _check_controls(source: sources.Source) -> None:
+    reported = 0
+    fields = {entry.line: entry.key for entry in source.meta}
+    for number, line in enumerate(source.lines, 1):
+        found = control_character(line)
+        if found is None:
+            continue
+        column, character = found
+        where = f"the {fields[number].capitalize()}" if number in fields else "this line"
+        report_once(
+            source.path,
+            "control",
+            str(number),
+            number,
+            f"{where[0].upper()}{where[1:]} contains the invisible control character "
+            f"{character} (column {column}); web pages and feeds may not contain it.",
+            CONTROL_FIX,
+        )
+        reported += 1
+        if reported == MAX_CONTROL_REPORTS:
+            return
 
 
 def _fail(source: sources.Source, kind: str, detail: str, line, problem: str, fix: str):

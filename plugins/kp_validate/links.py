@@ -9,9 +9,10 @@ Runs once every generator has read its content and the studio blocks have been r
   that the build will not write (see ``targets``);
 * a ``{filename}``/``{static}`` link Pelican could not resolve (if Pelican's own warning
   was not already turned into a message, see ``pelican_log``);
-* a URL with a scheme other than http(s), mailto and tel (``javascript:`` and friends);
-* markup the site's Content-Security-Policy would block or that runs code: an inline
-  ``<script>``, an ``on...=`` event attribute, a ``style=`` attribute or ``<style>``.
+* a URL with a scheme other than http(s), mailto and tel (``javascript:`` and friends).
+
+Which elements and attributes a post may contain at all (scripts, event handlers, styles,
+anything that loads from another host) is ``allowlist``'s concern.
 
 Each problem is mapped back to the first source line that contains the offending text.
 Remote links are never fetched.
@@ -45,7 +46,6 @@ URL_ATTRIBUTES = {
     "iframe": ("src",),
 }
 MEDIA_TAGS = {"img", "source", "video", "audio", "track"}
-DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}
 PELICAN_PLACEHOLDERS = ("{filename}", "{static}", "{attach}", "{index}", "{tag}", "{category}")
 
 
@@ -146,7 +146,6 @@ class ContentCheck:
 
     def run(self, rendered: str) -> None:
         for element in elements(rendered):
-            self.check_markup(element)
             for attribute in URL_ATTRIBUTES.get(element.name, ()):
                 value = element.get(attribute)
                 if value is not None:
@@ -173,45 +172,6 @@ class ContentCheck:
             "describe the picture in the square brackets: ![Maya laughing in front of a grey "
             "backdrop](...).",
         )
-
-    def check_markup(self, element) -> None:
-        if element.name == "script" and str(element.get("type", "")).lower() not in (
-            DATA_SCRIPT_TYPES
-        ):
-            self.unsafe(
-                "script",
-                "<script",
-                "It contains a <script>; scripts in posts are blocked by the site's security "
-                "policy and could run anything.",
-                "remove the <script> element; ask a developer to add a block to the theme "
-                "if you need something interactive.",
-            )
-        if element.name == "style":
-            self.unsafe(
-                "style-element",
-                "<style",
-                "It contains a <style> element, which the site's security policy blocks.",
-                "remove it; styling belongs in theme/static/css/site.css.",
-            )
-        for attribute in element.attrs:
-            name = attribute.lower()
-            if name.startswith("on"):
-                self.unsafe(
-                    f"handler-{name}",
-                    f"{attribute}=",
-                    f"It contains an {name}= attribute, which runs code.",
-                    f"remove {name}=... from the <{element.name}> element.",
-                )
-            elif name == "style":
-                self.unsafe(
-                    "style-attribute",
-                    "style=",
-                    "It contains a style= attribute, which the site's security policy blocks.",
-                    "remove style=...; use a class from theme/static/css/site.css instead.",
-                )
-
-    def unsafe(self, kind: str, needle: str, problem: str, fix: str) -> None:
-        report_once(self.path, "unsafe", kind, self.line(needle), problem, fix)
 
     def check_url(self, element, url: str) -> None:
         if not url or url.startswith("#"):

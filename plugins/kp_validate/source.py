@@ -65,16 +65,20 @@ class Source:
                 return entry.line
         return 1
 
-    def line_of(self, *needles: str) -> int | None:
-        """First body line (else any line) that contains one of ``needles``."""
-        candidates = []
+    def line_of(self, *needles: str, ignore_case: bool = False) -> int | None:
+        """First body line (else any line) that contains one of ``needles``, tried in
+        order: the first needle found anywhere wins over the later ones."""
         for needle in needles:
-            if needle:
-                candidates += [needle, unquote(needle), html.unescape(needle)]
-        for start in (self.body_start, 1):
-            for number, text in enumerate(self.lines[start - 1 :], start):
-                if any(candidate in text for candidate in candidates):
-                    return number
+            if not needle:
+                continue
+            candidates = {needle, unquote(needle), html.unescape(needle)}
+            if ignore_case:
+                candidates = {candidate.casefold() for candidate in candidates}
+            for start in (self.body_start, 1):
+                for number, text in enumerate(self.lines[start - 1 :], start):
+                    text = text.casefold() if ignore_case else text
+                    if any(candidate in text for candidate in candidates):
+                        return number
         return None
 
 

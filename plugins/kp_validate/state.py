@@ -31,6 +31,8 @@ class BuildState:
     duplicate_paths: set[str] = field(default_factory=set)
     # Category, tag and author names already reported as giving no slug.
     slugless_names: set[str] = field(default_factory=set)
+    # Output paths of static files refused (and not copied): links to them are not errors too.
+    refused_outputs: set[str] = field(default_factory=set)
     # Every problem found, reported or already reported: what ``checked`` compares.
     problems_seen: int = 0
     # (check, subject) -> the key of the inputs it was last found clean with.

@@ -19,6 +19,8 @@ from urllib.parse import unquote
 
 from pelican.paginator import Paginator
 
+from .state import STATE
+
 CONTENT_LISTS = (
     "articles",
     "translations",
@@ -164,4 +166,6 @@ def collect(generators) -> Outputs:
             outputs.add(posixpath.join(settings["THEME_STATIC_DIR"], relative))
     for extra in settings.get("KP_VALIDATE_EXTRA_OUTPUTS", []):
         outputs.add(extra)
+    for refused in STATE.refused_outputs:  # reported by ``published``; never copied
+        outputs.add(refused)
     return outputs

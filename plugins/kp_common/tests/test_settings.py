@@ -10,6 +10,7 @@ import copy
 import logging
 
 import pytest
+
 from kp_common.settings import (
     Link,
     parse,
@@ -18,7 +19,6 @@ from kp_common.settings import (
     studio_settings,
     tel_href,
 )
-
 from pelicanconf import STUDIO
 
 SCHEDULER = "https://calendly.com/kpstudios/consultation"

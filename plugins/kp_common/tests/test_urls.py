@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jinja2
 import pytest
+
 from kp_common.urls import relativize, site_url, url_filter
 
 

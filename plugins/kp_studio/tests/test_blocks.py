@@ -153,3 +153,16 @@ def test_unclosed_block_and_unreadable_header_options_are_found_by_the_reader():
 def test_consultation_overrides_are_optional():
     _, [block] = convert("/// consultation\nlabel: Ask us\n///\n")
     assert block["data-kp-data"] == {"headline": None, "text": None, "label": "Ask us"}
+
+
+@pytest.mark.parametrize("written", ["&#x09;", "&quot;", "&amp;", '"&lt;b&gt;"'])
+def test_entities_in_a_caption_survive_the_placeholder(written):
+    # Python-Markdown keeps "&#x09;" as written in an attribute; decoded before json.loads,
+    # it was a raw tab (or quote) inside a JSON string and the build stopped (fuzzer find).
+    _html, placeholders = convert(GOOD.replace("A caption", f"A {written} caption"))
+    assert placeholders[0]["data-kp-data"]["caption"] == f"A {written} caption"
+
+
+def test_a_control_character_escaped_in_an_option_is_refused_with_its_line():
+    errors = errors_of(GOOD.replace("before_alt: Before", 'before_alt: "Be\\x07fore"'))
+    assert [(e["line"], "U+0007" in e["problem"]) for e in errors] == [(3, True)]
