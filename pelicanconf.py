@@ -114,6 +114,7 @@ PLUGINS = [
     "kp_newsletter",  # validates STUDIO["newsletter"] for partials/newsletter.html
     "kp_search",  # Pagefind index over the built site
     "pelican.plugins.sitemap",
+    "kp_redirects",  # old addresses (content/data/redirects.yaml): _redirects and stub pages
     # kp_validate last: it checks what the other plugins produced (rendered blocks).
     "kp_validate",
 ]
