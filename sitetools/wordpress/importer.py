@@ -115,7 +115,7 @@ def import_wordpress(
         _place(issues, text)
         published = item_id not in drafts
         report.items.append(
-            ItemResult(plan.path, plan.item.kind, published, issues, plan.item.title)
+            ItemResult(plan.path, plan.item.kind, published, issues, plan.title)  # type: ignore[attr-defined]
         )
         entries.append((plan, published))
     report.redirects_file = redirects_file
@@ -142,9 +142,10 @@ def _plan(export, content: Path, settings, existing_redirects: str, report) -> l
     for slug in taken["page"]:
         site_paths.add("/" + settings.get("PAGE_URL", "{slug}/").format(slug=slug))
     plans, seen_sources = [], set()
+    known = _known_sources(existing_redirects)
     for item in export.items:
         sources = _old_addresses(item, export.site_url)
-        if any(json.dumps(source) in existing_redirects for source in sources):
+        if any(source in known for source in sources):
             report.already_imported.append(item.title or item.id)
             continue
         wanted = names.slug_of(item.slug) or names.slug_of(item.title)
@@ -186,6 +187,18 @@ def _old_addresses(item: Item, site_url: str) -> list[str]:
             sources.append(redirects_data.check_source(unquote(path)))
     sources.append(f"/?{query}={item.id}")
     return sources
+
+
+def _known_sources(text: str) -> set[str]:
+    """Every old address in the redirects file, held-back (commented) ones included."""
+    known = set()
+    for match in re.finditer(r"^[ \t#]*-?[ \t]*from:[ \t]*(\S.*?)[ \t]*$", text, re.MULTILINE):
+        value = match.group(1)
+        with contextlib.suppress(ValueError, AuthorError):
+            known.add(
+                redirects_data.check_source(json.loads(value) if value[0] in "\"'" else value)
+            )
+    return known
 
 
 def _existing_slugs(folder: Path) -> set[str]:
@@ -285,6 +298,18 @@ def _render(plan: Plan, converter: Converter, export, media: Uploads, default_ca
         meta.append(("Category", category))
         if tags:
             meta.append(("Tags", ", ".join(tags)))
+        shortened = [n for n in item.categories + item.tags
+                     if names.taxonomy_name(n) != re.sub(r"[\s,;]+", " ", n).strip()]  # fmt: skip
+        for name in shortened:
+            issues.append(
+                Issue(
+                    f"The category or tag {name[:40]!r}... was too long for a web address and "
+                    f"is now {names.taxonomy_name(name)!r}.",
+                    "Nothing to do, unless you prefer a shorter name of your own.",
+                    blocking=False,
+                    marker="\nCategory:",
+                )
+            )
         for name in dropped:
             issues.append(
                 Issue(
@@ -324,6 +349,7 @@ def _render(plan: Plan, converter: Converter, export, media: Uploads, default_ca
     if any(issue.blocking for issue in issues):
         meta.append(("Status", "draft"))
     text = "".join(f"{key}: {value}\n" for key, value in meta) + "\n" + body.strip() + "\n"
+    plan.title = title  # type: ignore[attr-defined]
     return text, issues, converted.links
 
 

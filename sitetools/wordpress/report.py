@@ -65,7 +65,9 @@ class Report:
             lines.append(f"Not imported (not posts or pages): {skipped}.")
         if self.already_imported:
             lines.append(
-                f"Already imported before, left as they are: {len(self.already_imported)}."
+                "Not imported again: their old address is already in the redirects file: "
+                + ", ".join(self.already_imported)
+                + "."
             )
         lines.append(f"Images copied into content/: {len(self.images)}.")
         if self.drafts:
