@@ -50,7 +50,11 @@ class Plan:
     slug: str
     path: Path  # the Markdown file, inside content/
     url: str  # the new address, "/blog/<slug>/"
-    sources: list[str] = field(default_factory=list)  # old addresses
+    wanted_slug: str = ""  # the slug WordPress's name gives, before shortening and numbering
+    clashes: bool = False  # that slug is taken by a file the site already has
+    all_sources: list[str] = field(default_factory=list)  # every old address of the item
+    sources: list[str] = field(default_factory=list)  # those that get a redirect
+    title: str = ""
 
 
 def import_wordpress(
@@ -75,7 +79,7 @@ def import_wordpress(
     plans = _plan(export, content, settings, existing_redirects, report)
     old_links = {}  # "/old/path/" or "?p=ID" -> item id, for links between imported posts
     for plan in plans:
-        for source in plan.all_sources:  # type: ignore[attr-defined]
+        for source in plan.all_sources:
             path, _, query = source.partition("?")
             old_links[f"?{query}" if query else path] = plan.item.id
     converter = Converter(export, media, POSTER, old_links)
@@ -114,9 +118,7 @@ def import_wordpress(
         _write_inside(content, plan.path, text)
         _place(issues, text)
         published = item_id not in drafts
-        report.items.append(
-            ItemResult(plan.path, plan.item.kind, published, issues, plan.title)  # type: ignore[attr-defined]
-        )
+        report.items.append(ItemResult(plan.path, plan.item.kind, published, issues, plan.title))
         entries.append((plan, published))
     report.redirects_file = redirects_file
     report.redirects, report.held_back = _add_redirects(redirects_file, content, entries)
@@ -156,13 +158,20 @@ def _plan(export, content: Path, settings, existing_redirects: str, report) -> l
         folder = page_dir if item.kind == "page" else article_dir
         url_setting = "PAGE_URL" if item.kind == "page" else "ARTICLE_URL"
         url = "/" + settings.get(url_setting, "{slug}/").format(slug=slug)
-        plans.append(Plan(item, slug, folder / f"{slug}.md", url))
+        plans.append(
+            Plan(
+                item,
+                slug,
+                folder / f"{slug}.md",
+                url,
+                wanted,
+                wanted in existing[item.kind],
+                sources,
+            )
+        )
         site_paths.add(url)
-        plans[-1].wanted_slug = wanted  # type: ignore[attr-defined]
-        plans[-1].clashes = wanted in existing[item.kind]  # type: ignore[attr-defined]
-        plans[-1].all_sources = sources  # type: ignore[attr-defined]
     for plan in plans:
-        for source in plan.all_sources:  # type: ignore[attr-defined]
+        for source in plan.all_sources:
             path = source.split("?")[0]
             if source in seen_sources or (
                 "?" not in source and (path in site_paths or path.rstrip("/") + "/" in site_paths)
@@ -320,17 +329,15 @@ def _render(plan: Plan, converter: Converter, export, media: Uploads, default_ca
                 )
             )
     meta.append(("Slug", plan.slug))
-    if getattr(plan, "clashes", False):
+    if plan.clashes:
         what = "page" if item.kind == "page" else "post"
         front_issue(
-            f"The site already has a {what} with the slug {plan.wanted_slug!r}; this one "  # type: ignore[attr-defined]
+            f"The site already has a {what} with the slug {plan.wanted_slug!r}; this one "
             f"became {plan.slug!r}.",
             "Merge the two by hand and delete this file, or keep both by deleting 'Status: draft'.",
             key="Slug",
         )
-    elif plan.slug != getattr(plan, "wanted_slug", plan.slug) or (
-        item.slug and names.slug_of(item.slug) != plan.slug
-    ):
+    elif plan.slug != plan.wanted_slug or (item.slug and names.slug_of(item.slug) != plan.slug):
         issues.append(
             Issue(
                 f"Its address changed: the slug {item.slug[:60] or '(none)'!r} became "
@@ -349,7 +356,7 @@ def _render(plan: Plan, converter: Converter, export, media: Uploads, default_ca
     if any(issue.blocking for issue in issues):
         meta.append(("Status", "draft"))
     text = "".join(f"{key}: {value}\n" for key, value in meta) + "\n" + body.strip() + "\n"
-    plan.title = title  # type: ignore[attr-defined]
+    plan.title = title
     return text, issues, converted.links
 
 
