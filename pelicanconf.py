@@ -1,7 +1,8 @@
 """Development settings for the kp studios site.
 
 Everything studio-specific (contact details, the consultation offer, the newsletter form)
-lives in the one ``STUDIO`` dict below; templates and plugins read it from there.
+lives in the one ``STUDIO`` dict below. It is parsed and checked once, by
+``kp_common.settings``; templates and plugins read the parsed values, never this dict.
 """
 
 from pathlib import Path
@@ -104,6 +105,7 @@ AUTHOR_FEED_RSS = None
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
+    "kp_theme",  # parses our settings once; the theme's values and its one URL helper
     "kp_assets",
     "kp_studio",  # author blocks (compare, consultation, video)
     "kp_typography",
@@ -111,7 +113,6 @@ PLUGINS = [
     "kp_images",  # responsive AVIF/WebP/JPEG derivatives, cached in cache/kp_images
     "kp_seo",  # title, description, canonical, Open Graph, JSON-LD, robots.txt
     "kp_related",  # reading time, previous/next, related posts
-    "kp_newsletter",  # validates STUDIO["newsletter"] for partials/newsletter.html
     "kp_search",  # Pagefind index over the built site
     "pelican.plugins.sitemap",
     "kp_redirects",  # old addresses (content/data/redirects.yaml): _redirects and stub pages

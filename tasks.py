@@ -195,13 +195,13 @@ def check(c, page=None):
     failed or third-party requests, CSP violations), and axe-core at 1280 and 320 px.
     Screenshots and reports go to output-check/. Any finding fails."""
     from sitetools.check import run_checks
-    from sitetools.check.__main__ import load_settings
+    from sitetools.config import studio_and_site_url
 
     _build(DEV_SETTINGS)
     _build(PUBLISH_SETTINGS, output=PUBLISH_OUTPUT)
     passed = failed = 0
     for settings, output in [(DEV_SETTINGS, OUTPUT), (PUBLISH_SETTINGS, PUBLISH_OUTPUT)]:
-        studio, site_url = load_settings(settings)
+        studio, site_url = studio_and_site_url(settings)
         shots = CHECK_OUTPUT / Path(settings).stem
         report = run_checks(output, page or None, shots, studio_settings=studio, site_url=site_url)
         text = report.render()

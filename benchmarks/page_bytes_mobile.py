@@ -24,6 +24,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
 
 from bs4 import BeautifulSoup  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+
 from sitetools.build import build  # noqa: E402
 from sitetools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 

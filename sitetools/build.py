@@ -42,6 +42,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitetools.config import read_settings_file
+
 # Substrings of log messages that may be logged without failing the build, with why.
 IGNORED_WARNINGS: dict[str, str] = {
     # kp_studio.metadata.GPS_WARNING: a source photo has a GPS position. The published copy
@@ -123,8 +125,6 @@ def _record_fingerprint(cache_path: Path, fingerprint: str | None, final: Path) 
         record.write_text(f"{fingerprint} {_folder_identity(final)}", encoding="utf-8")
 
 
-
-
 class ProblemCollector(logging.Handler):
     """Keeps every WARNING-or-worse record logged while it is installed (one build)."""
 
@@ -168,11 +168,8 @@ def _install_logging(verbose: bool) -> list[logging.Handler]:
     return [collector, console]
 
 
-def load_settings(settings_file: str | os.PathLike, overrides: dict | None = None) -> dict:
-    """Pelican's settings with our overrides; a settings file may stop with SystemExit."""
-    from pelican.settings import read_settings
-
-    return read_settings(os.fspath(settings_file), override=overrides or {})
+# Pelican's settings with our overrides; a settings file may stop with SystemExit.
+load_settings = read_settings_file
 
 
 # Packages whose version changes what a reader returns for the same file.

@@ -23,7 +23,6 @@ import argparse
 import hashlib
 import os
 import re
-import runpy
 import shlex
 import shutil
 import subprocess
@@ -33,6 +32,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from sitetools.config import read_settings_file
 
 ENV_PREFIX = "KP_DEPLOY_"
 
@@ -114,17 +115,6 @@ def _human(size: int) -> str:
 
 
 # ---------------------------------------------------------------- settings
-
-
-def read_settings_file(path: str | Path) -> dict:
-    """The upper-case names a Pelican settings file (publishconf.py) defines."""
-    path = Path(path).resolve()
-    sys.path.insert(0, str(path.parent))  # publishconf does `from pelicanconf import *`
-    try:
-        namespace = runpy.run_path(str(path))
-    finally:
-        sys.path.remove(str(path.parent))
-    return {key: value for key, value in namespace.items() if key.isupper()}
 
 
 def resolve_target(

@@ -299,7 +299,7 @@ def render_nginx_conf(
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m sitetools.headers nginx|netlify ...``: write one of the two renderings."""
-    from sitetools.deploy import read_settings_file  # the CLI alone needs settings files
+    from sitetools.config import read_settings_file  # the CLI alone needs settings files
 
     parser = argparse.ArgumentParser(prog="python -m sitetools.headers", description=__doc__)
     parser.add_argument("--settings", help="settings file holding STUDIO (e.g. publishconf.py)")

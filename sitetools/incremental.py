@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kp_common.pelican_compat import forget_all_rendered
 from pelican import Pelican, signals
 from pelican.contents import Content
 from pelican.generators import ArticlesGenerator, PagesGenerator
@@ -43,7 +44,6 @@ from pelican.paginator import Paginator
 from pelican.writers import Writer
 
 from sitetools.build import ProblemCollector, content_cache_settings, load_settings
-from kp_common.pelican_compat import forget_all_rendered
 
 logger = logging.getLogger(__name__)
 

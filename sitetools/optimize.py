@@ -28,8 +28,7 @@ from pathlib import Path
 
 import brotli
 import minify_html
-
-from .files import replace_file
+from kp_common.files import replace_file
 
 TEXT_EXTENSIONS = frozenset(
     {

@@ -36,7 +36,7 @@ def gates_step(settings_file: str = "publishconf.py") -> Step:
 
     def run_gates(output: Path) -> list[str]:
         from sitetools.check import run_checks
-        from sitetools.check.__main__ import load_settings as studio_and_site_url
+        from sitetools.config import studio_and_site_url
 
         studio, site_url = studio_and_site_url(settings_file)
         report = run_checks(output, None, None, studio_settings=studio, site_url=site_url)

@@ -1,34 +1,24 @@
-"""Shared fixtures: real sites built from the real content, once per test session."""
+"""Shared fixtures: real sites built from the real content, once per test process.
+
+Helpers that build or read sites live in ``tests/sitebuild.py`` (import them from there).
+"""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
-
-from sitetools.build import build  # noqa: E402
-from sitetools.production import production_steps  # noqa: E402
-
-FLAGSHIP = "blog/ai-headshots-vs-professional-photographer/index.html"
-
-
-def build_site(settings: str, output: Path, after_build=(), **overrides):
-    """Build with the project's settings, failing the test with every problem if any."""
-    result = build(ROOT / settings, output, overrides=overrides, after_build=after_build)
-    assert result.ok, "the build reported problems:\n" + "\n".join(result.problems)
-    return result
+from sitetools.production import production_steps
+from sitetools.serve import running_server
+from tests.sitebuild import ROOT, build_ok
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The development build of the real site."""
     output = tmp_path_factory.mktemp("site") / "output"
-    build_site("pelicanconf.py", output, CACHE_PATH=str(output.parent / "cache"))
+    build_ok("pelicanconf.py", output)
     return output
 
 
@@ -36,24 +26,41 @@ def site(tmp_path_factory) -> Path:
 def published_site(tmp_path_factory) -> Path:
     """The production build (publishconf.py) of the real site, as `invoke preview` makes it."""
     output = tmp_path_factory.mktemp("published") / "output"
-    steps = production_steps(str(ROOT / "publishconf.py"))
-    build_site("publishconf.py", output, steps, CACHE_PATH=str(output.parent / "cache"))
+    build_ok("publishconf.py", output, production_steps(str(ROOT / "publishconf.py")))
     return output
-
-
-def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def html_pages(root: Path) -> list[Path]:
-    return sorted(root.rglob("*.html"))
 
 
 @pytest.fixture(scope="session")
 def reader_site(tmp_path_factory) -> Path:
     """The small reader-features site (tests/test_data/reader_site), built once."""
-    from reader_site import build_site as build_reader_site
+    from tests.reader_site import build_site as build_reader_site
 
     output, result = build_reader_site(tmp_path_factory.mktemp("reader"))
     assert result.ok, "the build reported problems:\n" + "\n".join(result.problems)
     return output
+
+
+@pytest.fixture(scope="module")
+def server(reader_site):
+    """The reader site over HTTP on 127.0.0.1."""
+    with running_server(reader_site) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser, server):
+    """A page whose every request is recorded; anything leaving our server is blocked."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.requests = []
+
+    def guard(route):
+        page.requests.append(route.request.url)
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            route.abort()
+
+    page.route("**/*", guard)
+    yield page
+    context.close()

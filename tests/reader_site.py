@@ -8,7 +8,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 from PIL import Image, ImageFilter
-from sitetools.build import build
+
+from tests.sitebuild import build_into
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_SITE = ROOT / "tests" / "test_data" / "reader_site"
@@ -62,7 +63,7 @@ def build_site(tmp: Path, **overrides) -> tuple[Path, object]:
         "KP_IMAGES": {"avif_speed": 9},
         **overrides,
     }
-    result = build(ROOT / "pelicanconf.py", output, overrides=settings)
+    result = build_into(output, **settings)
     return output, result
 
 

@@ -1,8 +1,13 @@
-"""Build small real sites into tmp_path for the robustness tests.
+"""The one way tests build a site: ``build_into``, always into a temporary output and cache.
 
-A scenario starts from ``tests/test_data/good_site`` (two posts, a page, an image: it
-builds without a single warning) and adds or replaces files, so each test shows exactly
-the mistake it is about.
+Every test folder builds through it (``tests/conftest.py``'s fixtures, the reader site, the
+kp_studio scenarios, the setups matrix): it runs the real build driver
+(``sitetools.build``), puts the content cache beside the output unless told otherwise, and
+refuses an output or cache inside the checkout, so no test writes into the repository.
+
+For the robustness tests, ``build_site`` starts from ``tests/test_data/good_site`` (two
+posts, a page, an image: it builds without a single warning) and adds or replaces files,
+so each test shows exactly the mistake it is about.
 """
 
 from __future__ import annotations
@@ -11,16 +16,38 @@ import re
 import shutil
 from pathlib import Path
 
+from bs4 import BeautifulSoup
+
 from sitetools.build import BuildResult, build
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_SITE = ROOT / "tests" / "test_data" / "good_site"
 DEV_SETTINGS = ROOT / "pelicanconf.py"
+FLAGSHIP = "blog/ai-headshots-vs-professional-photographer/index.html"
+# The strict policy the quality gates require: any inline script or style would fail.
+CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'"
+# The kp_studio plugin's scenarios: plugins/kp_studio/tests/test_data/<scenario>/content.
+SCENARIOS = ROOT / "plugins" / "kp_studio" / "tests" / "test_data"
 
 # error: <file>:<line>: <problem>\n    How to fix: <fix>
 AUTHOR_ERROR = re.compile(
     r"^error: (?P<where>\S+?)(?::(?P<line>\d+))?: (?P<problem>.+)\n    How to fix: \S.*$", re.S
 )
+
+
+def build_into(
+    output: Path,
+    *,
+    settings: str | Path = DEV_SETTINGS,
+    after_build=(),
+    **overrides,
+) -> BuildResult:
+    """Build with the project's settings (plus ``overrides``) into ``output``."""
+    overrides.setdefault("CACHE_PATH", str(Path(output).parent / "cache"))
+    for where in (Path(output), Path(overrides["CACHE_PATH"])):
+        if where.resolve().is_relative_to(ROOT):
+            raise AssertionError(f"a test may not build into the checkout: {where}")
+    return build(ROOT / settings, output, overrides=overrides, after_build=after_build)
 
 
 def make_content(tmp_path: Path, files: dict[str, str | bytes] | None = None) -> Path:
@@ -46,11 +73,8 @@ def build_site(
     **overrides,
 ) -> BuildResult:
     content = content or make_content(tmp_path, files)
-    return build(
-        settings,
-        output or tmp_path / "output",
-        overrides={"PATH": str(content), "CACHE_PATH": str(tmp_path / "cache"), **overrides},
-    )
+    overrides = {"PATH": str(content), "CACHE_PATH": str(tmp_path / "cache"), **overrides}
+    return build_into(output or tmp_path / "output", settings=settings, **overrides)
 
 
 def problems_about(result: BuildResult, relative_source: str) -> list[re.Match]:
@@ -65,3 +89,38 @@ def problems_about(result: BuildResult, relative_source: str) -> list[re.Match]:
 
 def post(front_matter: str, body: str = "Some text about headshots.") -> str:
     return f"{front_matter.strip()}\n\n{body}\n"
+
+
+def build_ok(settings: str, output: Path, after_build=(), **overrides) -> BuildResult:
+    """``build_into``, failing the test with every problem if any."""
+    result = build_into(output, settings=settings, after_build=after_build, **overrides)
+    assert result.ok, "the build reported problems:\n" + "\n".join(result.problems)
+    return result
+
+
+def build_scenario(scenario: str, workdir: Path, **overrides) -> BuildResult:
+    """Build a kp_studio scenario's content with the project's settings and theme."""
+    overrides = {"PATH": str(SCENARIOS / scenario / "content"), **overrides}
+    return build_into(workdir / "output", **overrides)
+
+
+def built(scenario: str, workdir: Path) -> Path:
+    result = build_scenario(scenario, workdir)
+    assert result.ok, "the build reported problems:\n" + "\n".join(result.problems)
+    return result.output
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def html_pages(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.html"))
+
+
+def source_line(path: Path, text: str) -> int:
+    """1-based line of the first line of ``path`` that contains ``text``."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if text in line:
+            return number
+    raise AssertionError(f"{text!r} not in {path}")

@@ -7,8 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, build_site
-from sitetools.build import build
+from tests.sitebuild import ROOT, build_into, build_ok
 
 
 def tree_digest(root: Path) -> dict[str, str]:
@@ -37,19 +36,19 @@ def small_content(tmp_path: Path) -> Path:
 
 
 def test_build_prints_no_warnings(tmp_path: Path):
-    result = build_site("pelicanconf.py", tmp_path / "out", CACHE_PATH=str(tmp_path / "cache"))
+    result = build_ok("pelicanconf.py", tmp_path / "out", CACHE_PATH=str(tmp_path / "cache"))
     assert result.problems == []
 
 
 def test_a_failed_build_leaves_the_last_good_output_byte_identical(tmp_path: Path):
     content = small_content(tmp_path)
     output = tmp_path / "output"
-    build_site("pelicanconf.py", output, PATH=str(content))
+    build_ok("pelicanconf.py", output, PATH=str(content))
     before = tree_digest(output)
     assert "blog/first/index.html" in before
 
     write_post(content / "blog", "broken.md", "Title: Broken\nDate: 2026-13-45\nSlug: broken")
-    result = build(ROOT / "pelicanconf.py", output, overrides={"PATH": str(content)})
+    result = build_into(output, PATH=str(content))
 
     assert not result.ok
     assert any("broken.md" in problem for problem in result.problems), result.problems
@@ -60,19 +59,19 @@ def test_a_failed_build_leaves_the_last_good_output_byte_identical(tmp_path: Pat
 def test_a_good_build_replaces_the_output(tmp_path: Path):
     content = small_content(tmp_path)
     output = tmp_path / "output"
-    build_site("pelicanconf.py", output, PATH=str(content))
+    build_ok("pelicanconf.py", output, PATH=str(content))
     write_post(
         content / "blog",
         "second.md",
         "Title: Second\nDate: 2026-02-01\nCategory: Tips\nSlug: second",
     )
-    build_site("pelicanconf.py", output, PATH=str(content))
+    build_ok("pelicanconf.py", output, PATH=str(content))
     assert (output / "blog" / "second" / "index.html").is_file()
 
 
 def test_publish_build_without_siteurl_fails_with_a_clear_message(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("SITEURL", "")
-    result = build(ROOT / "publishconf.py", tmp_path / "output")
+    result = build_into(tmp_path / "output", settings="publishconf.py")
     assert not result.ok
     assert "SITEURL" in result.problems[0] and "export" in result.problems[0]
     assert not (tmp_path / "output").exists()
@@ -152,7 +151,7 @@ def test_a_failing_after_build_step_publishes_nothing(tmp_path: Path):
     """The production steps (and the gates before a deploy) run on the staged build."""
     content = small_content(tmp_path)
     output = tmp_path / "output"
-    build_site("pelicanconf.py", output, PATH=str(content))
+    build_ok("pelicanconf.py", output, PATH=str(content))
     before = tree_digest(output)
     staged = []
 
@@ -160,12 +159,7 @@ def test_a_failing_after_build_step_publishes_nothing(tmp_path: Path):
         staged.append(folder)
         return ["quality gate: /blog/first/ [a11y] img: missing alt"]
 
-    result = build(
-        ROOT / "pelicanconf.py",
-        output,
-        overrides={"PATH": str(content)},
-        after_build=[failing_gate],
-    )
+    result = build_into(output, PATH=str(content), after_build=[failing_gate])
 
     assert result.problems == ["quality gate: /blog/first/ [a11y] img: missing alt"]
     assert staged and staged[0] != output, "the step must see the staged build, not output/"
@@ -176,10 +170,10 @@ def test_a_failing_after_build_step_publishes_nothing(tmp_path: Path):
 def test_a_build_with_nothing_changed_leaves_the_output_as_it_is(tmp_path: Path):
     content = small_content(tmp_path)
     output, cache = tmp_path / "output", tmp_path / "cache"
-    build_site("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(cache))
+    build_ok("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(cache))
     first = (output.stat().st_ino, tree_digest(output))
 
-    build_site("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(cache))
+    build_ok("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(cache))
     # Not rebuilt: the very same folder (a build swaps a new one into place), same files.
     assert (output.stat().st_ino, tree_digest(output)) == first
 
@@ -188,7 +182,7 @@ def test_a_build_with_nothing_changed_leaves_the_output_as_it_is(tmp_path: Path)
         "first.md",
         "Title: First, edited\nDate: 2026-01-01\nCategory: Tips\nSlug: first",
     )
-    build_site("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(cache))
+    build_ok("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(cache))
     assert output.stat().st_ino != first[0]
     assert "First, edited" in (output / "blog" / "first" / "index.html").read_text("utf-8")
 
@@ -196,11 +190,11 @@ def test_a_build_with_nothing_changed_leaves_the_output_as_it_is(tmp_path: Path)
 def test_another_build_into_the_same_output_is_not_taken_for_ours(tmp_path: Path):
     content = small_content(tmp_path)
     output, cache = tmp_path / "output", tmp_path / "cache"
-    build_site("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(cache))
+    build_ok("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(cache))
     # A build with other steps (a production-like build) replaces the folder...
     marker = lambda folder: (folder / "marker.txt").write_text("step", "utf-8") and []  # noqa: E731
-    build_site("pelicanconf.py", output, [marker], PATH=str(content), CACHE_PATH=str(cache))
+    build_ok("pelicanconf.py", output, [marker], PATH=str(content), CACHE_PATH=str(cache))
     assert (output / "marker.txt").is_file()
     # ...so the next plain build must build again rather than trust the old fingerprint.
-    build_site("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(cache))
+    build_ok("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(cache))
     assert not (output / "marker.txt").exists()

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
+
 from sitetools.check import CHECKS, run_checks
 from sitetools.check.__main__ import main
 from sitetools.check.links import LinkWalker, srcset_urls

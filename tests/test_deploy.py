@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from sitetools.deploy import (
     DeployError,
     HostUnreachable,
@@ -18,7 +19,6 @@ from sitetools.deploy import (
     parse_itemized,
     resolve_target,
 )
-
 from tests.servers import tree, write_sample_site
 
 # ---------------------------------------------------------------- settings
@@ -224,7 +224,7 @@ def test_cli_reads_deploy_settings_and_reports_errors(tmp_path, sites, capsys):
     assert not (tmp_path / "www/current").exists()
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("KP_DEPLOY_")}
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent / "plugins")
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
     failed = subprocess.run(
         [sys.executable, "-m", "sitetools.deploy", str(sites[0]), "--settings", "none.py"],
         capture_output=True,

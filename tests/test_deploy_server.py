@@ -18,13 +18,13 @@ from pathlib import Path
 import brotli
 import httpx
 import pytest
+
 from sitetools import headers, optimize
 from sitetools.deploy import AuthenticationFailed, HostUnreachable, deploy
-
 from tests.servers import free_port, nginx, sshd, tree, write_sample_site
 
 pytestmark = pytest.mark.server
-PLUGINS = Path(__file__).resolve().parent.parent / "plugins"
+ROOT = Path(__file__).resolve().parent.parent
 STUDIO = {"newsletter": {"action": "https://kpstudios.us21.list-manage.com/subscribe/post"}}
 
 
@@ -221,7 +221,7 @@ def test_killed_deploy_leaves_the_old_site_served_whole(tmp_path, ssh_server):
     settings = ssh_server.target(www, bwlimit=1024)  # KiB/s: the big file takes ~6 s
     env = {key: value for key, value in os.environ.items() if not key.startswith("KP_DEPLOY_")}
     env.update({f"KP_DEPLOY_{key.upper()}": str(value) for key, value in settings.items()})
-    env.update({"KP_DEPLOY_TARGET": "rsync", "PYTHONPATH": str(PLUGINS)})
+    env.update({"KP_DEPLOY_TARGET": "rsync", "PYTHONPATH": str(ROOT)})
     command = [sys.executable, "-m", "sitetools.deploy", str(tmp_path / "v2")]
     process = subprocess.Popen(
         [*command, "--settings", "none"], env=env, cwd=tmp_path, start_new_session=True

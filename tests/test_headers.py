@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from sitetools import headers
-from sitetools.deploy import read_settings_file
-from sitetools.security import content_security_policy
 
+from sitetools import headers
+from sitetools.config import read_settings_file
+from sitetools.security import content_security_policy
 from tests.servers import free_port, nginx, write_sample_site
 
 STUDIO = {

@@ -14,9 +14,9 @@ from kp_search import search
 from pelican import Pelican
 from pelican.settings import read_settings
 from PIL import Image, ImageOps
-from sitetools.incremental import SiteSession
 
 from benchmarks.corpus import write_corpus
+from sitetools.incremental import SiteSession
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ROOT / "pelicanconf.py"

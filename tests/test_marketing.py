@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import soup
 from kp_studio import metadata
 from PIL import Image
+
+from tests.sitebuild import soup
 
 ROOT = Path(__file__).resolve().parent.parent
 

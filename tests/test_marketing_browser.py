@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
-from sitetools.chromium import launched
+
 from sitetools.serve import running_server
 
 pytestmark = pytest.mark.browser
@@ -20,12 +20,6 @@ CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'"
 def base_url(site: Path):
     with running_server(site, headers={"Content-Security-Policy": CSP}) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched() as chromium:
-        yield chromium
 
 
 @pytest.fixture

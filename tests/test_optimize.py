@@ -7,8 +7,8 @@ import subprocess
 
 import brotli
 from bs4 import BeautifulSoup
-from sitetools import optimize
 
+from sitetools import optimize
 from tests.servers import tree, write_sample_site
 
 PAGE = """<!DOCTYPE html>

@@ -8,44 +8,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from kp_search import search
-from reader_site import FLAGSHIP_URL
-from sitetools.chromium import launched
+
 from sitetools.serve import running_server
+from tests.reader_site import FLAGSHIP_URL
 
 pytestmark = pytest.mark.browser
 
 CANONICAL = "https://kpstudios.example" + FLAGSHIP_URL
-
-
-@pytest.fixture(scope="module")
-def server(reader_site):
-    with running_server(reader_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with launched() as chromium:
-        yield chromium
-
-
-@pytest.fixture
-def page(browser, server):
-    """A page whose every request is recorded; anything leaving our server is blocked."""
-    context = browser.new_context()
-    page = context.new_page()
-    page.requests = []
-
-    def guard(route):
-        page.requests.append(route.request.url)
-        if route.request.url.startswith(server):
-            route.continue_()
-        else:
-            route.abort()
-
-    page.route("**/*", guard)
-    yield page
-    context.close()
 
 
 def external(page, server):

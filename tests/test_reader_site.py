@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import logging
 import xml.etree.ElementTree as ET
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
-from kp_newsletter import newsletter_form
 from kp_seo import dumps_for_script
-from reader_site import FLAGSHIP_URL, REAL_FLAGSHIP, soup
+
+from tests.reader_site import FLAGSHIP_URL, REAL_FLAGSHIP, soup
 
 FLAGSHIP = FLAGSHIP_URL.strip("/") + "/index.html"
 CANONICAL = "https://kpstudios.example" + FLAGSHIP_URL
@@ -51,7 +50,7 @@ def test_only_the_first_image_is_eager(reader_site):
 
 
 def test_derivatives_come_from_the_cache_on_the_next_build(tmp_path):
-    from reader_site import build_site
+    from tests.reader_site import build_site
 
     cache = tmp_path / "shared-cache"
 
@@ -197,21 +196,6 @@ def test_newsletter_form_follows_the_mailchimp_contract(reader_site):
         assert trap["tabindex"] == "-1" and not trap.has_attr("style")
         assert trap.find_parent(attrs={"aria-hidden": "true"})["class"] == ["visually-hidden"]
         assert form.find("button", type="submit")
-
-
-def test_no_newsletter_action_renders_nothing_and_notes_it_once(caplog):
-    with caplog.at_level(logging.INFO):
-        assert newsletter_form({"STUDIO": {"newsletter": {"action": ""}}}) is None
-    notes = [r for r in caplog.records if "newsletter" in r.getMessage()]
-    assert len(notes) == 1 and notes[0].levelno == logging.INFO
-
-
-def test_a_wrong_newsletter_action_is_an_author_error(caplog):
-    settings = {"STUDIO": {"newsletter": {"action": "http://x.example/post", "honeypot": "x"}}}
-    with caplog.at_level(logging.INFO):
-        assert newsletter_form(settings) is None
-    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
-    assert len(errors) == 2 and all("How to fix:" in e for e in errors)
 
 
 def test_reading_time_neighbours_and_related_posts(reader_site):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from kp_common.errors import AuthorError
 from kp_studio.video import video_url
-from reader_site import FLAGSHIP_URL, ROOT, make_content, soup
-from sitetools.build import build
-from test_reader_browser import browser, page, server  # noqa: F401  (shared fixtures)
+
+from tests.reader_site import FLAGSHIP_URL, make_content, soup
+from tests.sitebuild import build_into
 
 FLAGSHIP = FLAGSHIP_URL.strip("/") + "/index.html"
 
@@ -104,11 +104,7 @@ poster: images/video/nope.jpg
 def test_bad_url_and_missing_poster_are_reported_with_file_and_line(tmp_path):
     content = make_content(tmp_path / "content")
     (content / "blog" / "broken.md").write_text(BROKEN)
-    result = build(
-        ROOT / "pelicanconf.py",
-        tmp_path / "output",
-        overrides={"PATH": str(content), "CACHE_PATH": str(tmp_path / "cache")},
-    )
+    result = build_into(tmp_path / "output", PATH=str(content))
     problems = "\n".join(result.problems)
     assert not result.ok
     assert "broken.md:6: A Vimeo video needs a 'poster'" in problems
@@ -118,7 +114,7 @@ def test_bad_url_and_missing_poster_are_reported_with_file_and_line(tmp_path):
 
 
 @pytest.mark.browser
-def test_video_iframe_appears_only_after_the_click(page, server):  # noqa: F811
+def test_video_iframe_appears_only_after_the_click(page, server):
     page.goto(server + FLAGSHIP_URL, wait_until="networkidle")
     page.mouse.wheel(0, 3000)
     page.wait_for_load_state("networkidle")

@@ -8,7 +8,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import FLAGSHIP, ROOT, html_pages, soup
+
+from tests.sitebuild import FLAGSHIP, ROOT, html_pages, soup
 
 PAGE_TYPES = {
     "home": "index.html",

@@ -19,11 +19,11 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
+
+from pelicanconf import STUDIO
 from sitetools.chromium import launched
 from sitetools.headers import security_headers
 from sitetools.serve import running_server
-
-from pelicanconf import STUDIO
 from tests.sitebuild import build_site
 
 HOSTILE = [

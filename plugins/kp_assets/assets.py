@@ -1,8 +1,8 @@
 """Theme assets behind one template helper, fingerprinted in production.
 
-Templates write ``{{ asset('css/site.css') }}`` and never a hard-coded path. In
-development that is ``/theme/css/site.css``; with ``ASSET_FINGERPRINT = True``
-(publishconf.py) it becomes ``/theme/css/site.<hash>.css`` and the hashed copy is
+Templates write ``{{ asset('css/site.css') | url }}`` and never a hard-coded path. In
+development ``asset()`` gives the site path ``theme/css/site.css``; with ``ASSET_FINGERPRINT =
+True`` (publishconf.py) it becomes ``theme/css/site.<hash>.css`` and the hashed copy is
 written beside the original, so servers can cache it forever (``immutable``): a
 changed file gets a new name.
 
@@ -36,7 +36,8 @@ class Assets:
 
     def __init__(self, settings: dict):
         self.static_dir = Path(settings["THEME"]) / "static"
-        self.url_prefix = f"{settings['SITEURL']}/{settings['THEME_STATIC_DIR']}"
+        # A site path: the ``url`` filter (kp_common.urls) puts it under the page's SITEURL.
+        self.url_prefix = settings["THEME_STATIC_DIR"]
         self.output_dir = Path(settings["OUTPUT_PATH"]) / settings["THEME_STATIC_DIR"]
         self.fingerprint = bool(settings.get("ASSET_FINGERPRINT", False))
         self.used: dict[str, str] = {}

@@ -37,10 +37,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from bs4 import BeautifulSoup
-from pelican import signals
-from PIL import Image, ImageOps, UnidentifiedImageError
 from kp_common.files import link_or_copy, stamp
 from kp_common.pelican_compat import forget_rendered
+from pelican import signals
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,9 @@ import html as html_lib
 import math
 import re
 
-WORDS_PER_MINUTE = 230
+from kp_common.settings import READING_WPM, site_settings
+
+WORDS_PER_MINUTE = READING_WPM  # KP_READING_WPM's default
 
 # A comment, a script or style element (JSON-LD is data, not prose), or a tag: ``<`` then
 # a letter, ``/``, ``!`` or ``?`` (a bare ``<`` in text is text), up to the ``>`` outside
@@ -52,6 +54,6 @@ def word_count(html: str) -> int:
 
 
 def add_reading_times(generator) -> None:
-    rate = generator.settings.get("KP_READING_WPM", WORDS_PER_MINUTE)
+    rate = site_settings(generator.settings).reading_wpm
     for article in generator.articles:
         article.reading_time = reading_minutes(article._content, rate)

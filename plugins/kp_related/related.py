@@ -15,7 +15,9 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 
-MAX_RELATED = 3
+from kp_common.settings import RELATED_MAX, site_settings
+
+MAX_RELATED = RELATED_MAX  # KP_RELATED_MAX's default
 
 
 def _tag_slugs(article) -> set[str]:
@@ -52,7 +54,7 @@ _last: dict[str, object] = {"inputs": None, "positions": None}
 
 def add_related(generator) -> None:
     articles = generator.articles
-    limit = generator.settings.get("KP_RELATED_MAX", MAX_RELATED)
+    limit = site_settings(generator.settings).related_max
     inputs = (limit, tuple((article.date, frozenset(_tag_slugs(article))) for article in articles))
     if _last["inputs"] != inputs:
         index = _tag_index(articles)

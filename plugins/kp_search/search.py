@@ -54,9 +54,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from pelican import signals
 from kp_common.errors import AFTER_BUILD
 from kp_common.files import link_or_copy
+from kp_common.settings import PAGES_PER_BUNDLE, site_settings
+from pelican import signals
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ BUNDLE_DIR = "pagefind"
 CACHE_DIR = "kp_search"
 STAGING_PREFIX = f".{BUNDLE_DIR}-staging-"
 PARTS_FILE = "parts.json"  # the extra bundles search.js merges, relative to the bundle
-PAGES_PER_BUNDLE = 250  # Pagefind peaks near 60 MB indexing 250 of our posts
+# Default in kp_common.settings: Pagefind peaks near 60 MB indexing 250 of our posts.
 KEPT_BUNDLES = 3  # recent bundles in the cache: a livereload session makes one per edit
 TIMEOUT = 300  # seconds; Pagefind indexes 1,000 posts in about two
 # Pagefind's Default UI needs inline styles (blocked by our CSP) and we do not use it.
@@ -406,19 +407,8 @@ def cache_for(settings: dict) -> SearchCache:
 def build_index(pelican) -> None:
     settings = pelican.settings
     output = Path(settings["OUTPUT_PATH"])
-    pages_per_bundle = settings.get("KP_SEARCH_PAGES_PER_BUNDLE", PAGES_PER_BUNDLE)
-    if (
-        isinstance(pages_per_bundle, bool)
-        or not isinstance(pages_per_bundle, int)
-        or pages_per_bundle < 1
-    ):
-        _report(
-            output,
-            IndexingError(
-                f"KP_SEARCH_PAGES_PER_BUNDLE is {pages_per_bundle!r}; set it to a whole number of "
-                f"pages, at least 1 (default {PAGES_PER_BUNDLE})"
-            ),
-        )
+    pages_per_bundle = site_settings(settings).search_pages_per_bundle
+    if pages_per_bundle is None:  # not a whole number >= 1: reported by the settings layer
         return
     index = SiteIndex(output, cache_for(settings), pages_per_bundle)
     if settings.get("KP_SEARCH_BACKGROUND", False):

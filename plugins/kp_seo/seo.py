@@ -23,6 +23,7 @@ from pathlib import Path
 from bs4.builder._htmlparser import BeautifulSoupHTMLParser
 from bs4.dammit import EntitySubstitution
 from jinja2 import pass_context
+from kp_common.settings import site_settings
 from markupsafe import Markup
 from pelican import signals
 
@@ -31,7 +32,6 @@ from . import jsonld
 logger = logging.getLogger(__name__)
 
 DESCRIPTION_LENGTH = 160
-DEFAULT_STUDIO_PAGES = ("contact", "book-a-consultation", "headshots")
 
 
 @dataclass(frozen=True)
@@ -248,10 +248,10 @@ def _listing_heading(context: dict) -> str:
 def _is_studio_page(page, settings: dict) -> bool:
     if page is None:
         return False
-    options = settings.get("KP_SEO", {})
-    slugs = set(options.get("studio_pages", DEFAULT_STUDIO_PAGES))
-    consultation = settings.get("STUDIO", {}).get("consultation", {}).get("url", "")
-    return page.slug in slugs or f"/{page.url}".rstrip("/") == consultation.rstrip("/")
+    parsed = site_settings(settings)
+    consultation = parsed.kp_studio.consultation
+    booking = consultation.url.rstrip("/") if consultation else None
+    return page.slug in parsed.seo_studio_pages or f"/{page.url}".rstrip("/") == booking
 
 
 def _trail(context, base, canonical, heading, is_home) -> list[tuple[str, str]]:

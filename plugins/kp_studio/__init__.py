@@ -8,6 +8,8 @@ Modules, one concern each:
 * ``render``        placeholders -> theme partials (``partials/NAME.html``), after reading.
 * ``compare``       ``/// compare``: before/after slider with a "what changed" overlay.
 * ``diffimage``     the cached build-time pixel difference behind that overlay.
+* ``faces``         what the edit did to the face: identity, reshaping, skin texture.
+* ``facemap``       the face map drawn from those measurements, over the after image.
 * ``consultation``  the call to action, per article and as ``/// consultation``.
 * ``gallery``       ``/// gallery``: thumbnails linking to full images; lightbox with JS.
 * ``faq``           ``/// faq``: questions as ``<details>``, with FAQPage JSON-LD.
@@ -16,8 +18,8 @@ Modules, one concern each:
 * ``datafile``      YAML that remembers lines, for ``file:line`` errors in data files.
 * ``imagefile``     is it a web image, and how big is it shown.
 * ``metadata``      published images carry no GPS, serials, owner or history.
-* ``settings``      ``STUDIO["consultation"]`` and ``KP_STUDIO``, validated.
-* ``errors``        one format for author errors: ``file:line``, problem, how to fix.
+Settings (``STUDIO["consultation"]``, ``KP_STUDIO``) come from ``kp_common.settings``, and
+errors are reported through ``kp_common.errors`` (``file:line``, problem, how to fix).
 
 All markup lives in the theme (``theme/templates/partials/``); this package parses,
 validates and hands data over.
@@ -31,7 +33,6 @@ from . import compare, consultation, data_blocks, faq, gallery, video  # noqa: F
 from .blocks import StudioBlocksExtension
 from .metadata import clean_output, forget_clean_images, warn_about_gps
 from .render import render_articles, render_pages
-from .settings import studio_settings
 from .source import install_reader
 from .studio_data import load_studio_data
 
@@ -43,7 +44,6 @@ def add_markdown_extension(pelican) -> None:
     extensions = markdown.setdefault("extensions", [])
     if not any(isinstance(extension, StudioBlocksExtension) for extension in extensions):
         extensions.append(StudioBlocksExtension())
-    studio_settings(settings)  # report settings errors at the start of the build
 
 
 def register() -> None:

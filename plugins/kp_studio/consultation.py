@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from .blocks import Option, StudioBlock, register_block, text
 from kp_common.errors import report
-from .settings import StudioSettings
+from kp_common.settings import StudioSettings
+
+from .blocks import Option, StudioBlock, register_block, text
 
 OVERRIDES = {"cta_headline": "headline", "cta_text": "text", "cta_label": "label"}
 OFF_VALUES = {"none", "off", "no", "false"}

@@ -14,7 +14,6 @@ import os
 from typing import Any
 
 import yaml
-
 from kp_common.errors import AuthorError
 
 

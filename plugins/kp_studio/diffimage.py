@@ -20,9 +20,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from kp_common.settings import StudioSettings
 from PIL import Image, ImageChops, ImageFilter, ImageOps
-
-from .settings import StudioSettings
 
 # Bump when the computation changes, so old cached results are not reused.
 ALGORITHM = "kp-diff-1"

@@ -31,10 +31,10 @@ from typing import Any, ClassVar
 
 import markdown
 from bs4 import BeautifulSoup
+from kp_common.errors import AuthorError
 from markupsafe import Markup
 
 from .blocks import Option, StudioBlock, register_block, text
-from kp_common.errors import AuthorError
 
 ENTRY_FIELDS = ("question", "answer")
 

@@ -31,9 +31,10 @@ import os
 import posixpath
 from typing import Any, ClassVar
 
+from kp_common.errors import AuthorError, report
+
 from . import datafile, imagefile
 from .blocks import Option, StudioBlock, content_path, register_block, text
-from kp_common.errors import AuthorError, report
 
 SIDECAR = "gallery.yaml"
 ENTRY_FIELDS = ("src", "alt", "caption")

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import os
 
+from kp_common.errors import AuthorError
 from PIL import Image, UnidentifiedImageError
 from PIL.Image import DecompressionBombError
-
-from kp_common.errors import AuthorError
 
 WEB_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif"}

@@ -34,8 +34,8 @@ import os
 import struct
 from pathlib import Path
 
-from PIL import Image, ImageOps, JpegImagePlugin
 from kp_common.files import replace_file, stamp
+from PIL import Image, ImageOps, JpegImagePlugin
 
 from .imagefile import UNREADABLE
 

@@ -21,11 +21,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from kp_common.errors import report
 from kp_common.pelican_compat import forget_rendered
+from kp_common.settings import StudioSettings, studio_settings
 
 from .blocks import PLACEHOLDER_CLASS, REGISTRY
-from kp_common.errors import report
-from .settings import StudioSettings, studio_settings
 
 PLACEHOLDER = re.compile(
     rf'<div class="{PLACEHOLDER_CLASS}"(?P<attrs>[^>]*)>(?P<body>.*?)</div>', re.DOTALL

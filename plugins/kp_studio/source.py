@@ -21,10 +21,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from kp_common.errors import AuthorError
 from pelican.readers import MarkdownReader
 from pelican.utils import pelican_open
-
-from kp_common.errors import AuthorError
 
 HEADER = re.compile(r"^[ \t>]*(/{3,})[ \t]*([\w-]+)[ \t]*(?:\|.*)?$")
 END = re.compile(r"^[ \t>]*(/{3,})[ \t]*$")

@@ -35,9 +35,10 @@ import os
 import re
 from typing import Any
 
+from kp_common.errors import AuthorError, report
+
 from . import datafile, imagefile
 from .blocks import content_path
-from kp_common.errors import AuthorError, report
 from .render import typography
 
 TESTIMONIALS_FILE = "data/testimonials.yaml"

@@ -25,10 +25,10 @@ import re
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlencode, urlparse
 
+from kp_common.errors import AuthorError
 from PIL import UnidentifiedImageError
 
 from .blocks import Option, StudioBlock, content_path, register_block, text
-from kp_common.errors import AuthorError
 
 YOUTUBE_HOSTS = {
     "youtube.com",

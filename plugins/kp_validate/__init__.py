@@ -3,7 +3,6 @@
 One module per concern; ``register`` only connects them to Pelican's signals, in the
 order a build meets them:
 
-* ``settings_schema``: the ``STUDIO`` dict, SITEURL and menu links (``initialized``);
 * ``pelican_log``: Pelican's own content warnings rewritten in the authors' format;
 * ``frontmatter``: UTF-8, title, date, category, duplicate keys, status, empty text
   (before Pelican reads a file);
@@ -17,6 +16,7 @@ Errors go through ``kp_common.errors.report``; the build driver fails the build 
 
 from __future__ import annotations
 
+from kp_common.settings import safe_url  # re-exported for block authors
 from pelican import signals
 
 from . import (
@@ -25,11 +25,9 @@ from . import (
     hero,
     links,
     pelican_log,
-    settings_schema,
     static_links,
     targets,
 )
-from .settings_schema import safe_url
 from .state import forget_reports, reset
 
 __all__ = ["register", "safe_url"]
@@ -38,7 +36,6 @@ __all__ = ["register", "safe_url"]
 def start(pelican) -> None:
     reset(pelican.settings["PATH"])
     pelican_log.install()
-    settings_schema.check_settings(pelican)
 
 
 def check_everything_read(generators) -> None:

@@ -28,9 +28,10 @@ import posixpath
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from kp_common.settings import safe_url
+
 from . import source as sources
 from .paths import inside_content
-from .settings_schema import safe_url
 from .state import STATE, checked, report_once, was_reported
 from .targets import Outputs, all_content, collect
 
@@ -69,7 +70,11 @@ def check_all(generators, outputs: Outputs | None = None) -> None:
         problems_before = STATE.problems_seen
         outputs.found_on_disk = set()
         try:
-            rendered = content.content  # Pelican resolves {filename} links here
+            # Pelican resolves {filename} links here. With RELATIVE_URLS it joins them to
+            # each page's relative SITEURL ("../.."); joined to "/" instead they come out
+            # root-relative, which the checks below read against the page's own URL.
+            relative = settings.get("RELATIVE_URLS")
+            rendered = content.get_content("/") if relative else content.content
         except Exception as error:  # a broken post must not hide the others
             report_once(
                 content.source_path,

@@ -8,20 +8,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from sitetools.config import studio_and_site_url
+
 from . import run_checks
-
-
-def load_settings(settings_file: str | None) -> tuple[dict | None, str | None]:
-    """The STUDIO dict and the absolute SITEURL (if any) from a Pelican settings file."""
-    if not settings_file:
-        return None, None
-    from pelican.settings import read_settings
-
-    settings = read_settings(settings_file)
-    site_url = settings.get("SITEURL") or ""
-    return settings.get("STUDIO"), site_url if site_url.startswith(
-        ("http://", "https://")
-    ) else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         help="production origin, when the build writes absolute URLs (overrides SITEURL)",
     )
     args = parser.parse_args(argv)
-    studio_settings, settings_site_url = load_settings(args.settings)
+    studio_settings, settings_site_url = studio_and_site_url(args.settings)
     report = run_checks(
         args.output_dir,
         args.pages,

@@ -20,7 +20,7 @@ from .pages import url_path_for
 from .report import Report
 
 CHECK = "html"
-ROOT = Path(__file__).resolve().parents[2]  # sitetools/check/ -> the project
+ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 

@@ -15,6 +15,7 @@ from pelican.settings import read_settings
 
 from benchmarks.corpus import write_corpus
 from kp_search import search
+from pelicanconf import STUDIO
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -60,7 +61,13 @@ def program(files: dict[str, bytes]) -> dict[str, bytes]:
 
 def site(output, cache, **settings):
     return SimpleNamespace(
-        settings={"OUTPUT_PATH": str(output), "CACHE_PATH": str(cache), **settings}
+        # STUDIO: the settings layer checks every setting of ours, this plugin's among them.
+        settings={
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(cache),
+            "STUDIO": STUDIO,
+            **settings,
+        }
     )
 
 
@@ -114,7 +121,7 @@ def pelican_build(corpus: Path, output: Path, cache: Path) -> None:
             "PATH": str(corpus),
             "OUTPUT_PATH": str(output),
             "CACHE_PATH": str(cache),
-            "PLUGINS": ["kp_assets", "kp_studio", "kp_search"],
+            "PLUGINS": ["kp_theme", "kp_assets", "kp_studio", "kp_search"],
         },
     )
     Pelican(settings).run()

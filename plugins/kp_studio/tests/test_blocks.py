@@ -55,6 +55,7 @@ def test_valid_block_becomes_placeholder_with_defaults():
         "labels": ["Original", "AI edit"],
         "start": 50,
         "diff": True,
+        "faces": True,
     }
     assert block["data-kp-lines"]["after_alt"] == 5
     assert "before:" not in out  # the options are not rendered as text

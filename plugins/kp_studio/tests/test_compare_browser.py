@@ -131,29 +131,37 @@ def test_keyboard_focus_draws_a_visible_ring(page):
     assert outline[0] == "solid" and outline[1] >= 2
 
 
-def test_diff_toggle_lays_the_overlay_on_the_after_image(page):
-    toggle = page.locator(".kp-compare__toggle").first
-    overlay = page.locator(".kp-compare__diff").first
-    assert toggle.is_visible() and not overlay.is_visible()
-    assert toggle.get_attribute("aria-pressed") == "false"
-    toggle.click()
-    assert toggle.get_attribute("aria-pressed") == "true"
-    overlay.scroll_into_view_if_needed()
-    # Polled from here: wait_for_function evaluates a string in the page, which our CSP
-    # (no 'unsafe-eval') refuses as soon as it has to poll.
+def wait_loaded(page, image) -> None:
+    """Polled from here: wait_for_function evaluates a string in the page, which our CSP
+    (no 'unsafe-eval') refuses as soon as it has to poll."""
     for _ in range(200):
-        if overlay.evaluate("img => img.complete && img.naturalWidth > 0"):
-            break
+        if image.evaluate("img => img.complete && img.naturalWidth > 0"):
+            return
         page.wait_for_timeout(25)
-    assert overlay.evaluate("img => img.naturalWidth > 0")
-    after_box = page.locator(".kp-compare__pane--after img").first.bounding_box()
+    raise AssertionError("the overlay never loaded")
+
+
+def lies_on_the_after_image(figure, overlay) -> None:
+    after_box = figure.locator(".kp-compare__pane--after img.kp-compare__img").bounding_box()
     overlay_box = overlay.bounding_box()
     for key in ("x", "y", "width", "height"):
         assert overlay_box[key] == pytest.approx(after_box[key], abs=1), key
-    toggle.click()
-    assert toggle.get_attribute("aria-pressed") == "false" and not overlay.is_visible()
-    # The second comparison has diff: false: no toggle at all.
-    assert page.locator("figure.kp-compare").nth(1).locator(".kp-compare__toggle").count() == 0
+
+
+def test_what_changed_lays_the_overlay_on_the_after_image(page):
+    figure = page.locator("figure.kp-compare").first
+    overlay = figure.locator(".kp-compare__diff")
+    choice = figure.get_by_role("radio", name="What changed")
+    assert figure.get_by_role("radio", name="Just the photo").is_checked()
+    assert choice.is_visible() and not overlay.is_visible()
+    choice.check()
+    overlay.scroll_into_view_if_needed()
+    wait_loaded(page, overlay)
+    lies_on_the_after_image(figure, overlay)
+    figure.get_by_role("radio", name="Just the photo").check()
+    assert not overlay.is_visible()
+    # The second comparison has diff: false (and no face): no views at all.
+    assert page.locator("figure.kp-compare").nth(1).locator(".kp-compare__views").count() == 0
 
 
 def test_vertical_swipes_still_scroll_the_page(page):
@@ -194,12 +202,16 @@ def test_without_javascript_both_images_show_labelled(browser, valid_server, wid
         assert after["y"] >= before["y"] + before["height"]
     assert all(label.is_visible() for label in figure.locator(".kp-compare__label").all())
     assert not figure.locator(".kp-compare__range").is_visible()
-    assert not figure.locator(".kp-compare__toggle").is_visible()
+    # The views need no script: "What changed" works without JavaScript too.
+    figure.get_by_role("radio", name="What changed").check()
+    overlay = figure.locator(".kp-compare__diff")
+    wait_loaded(page, overlay)
+    lies_on_the_after_image(figure, overlay)
     context.close()
 
 
 def test_axe_finds_nothing_on_a_page_with_two_comparisons(page):
-    page.locator(".kp-compare__toggle").first.click()  # check the overlay state too
+    page.get_by_role("radio", name="What changed").first.check()  # the overlay state too
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     violations = results.response["violations"]
     assert not violations, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]

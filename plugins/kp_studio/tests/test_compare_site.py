@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import DATA, build_scenario, soup, source_line
 from PIL import Image
+
+from tests.sitebuild import SCENARIOS as DATA
+from tests.sitebuild import build_scenario, soup, source_line
 
 POST = "blog/two-comparisons/index.html"
 
@@ -37,8 +39,7 @@ def test_comparison_is_a_figure_with_caption_sizes_and_a_named_range(valid_site:
 
 def test_diff_overlay_is_published_and_measured_in_the_caption(valid_site: Path):
     first, second = soup(valid_site / POST).select("figure.kp-compare")
-    overlay = first.select_one("img.kp-compare__diff")
-    assert overlay.has_attr("hidden")
+    overlay = first.select_one("img.kp-compare__overlay.kp-compare__diff")
     published = valid_site / overlay["src"].lstrip("/")
     assert published.is_file()
     with Image.open(published) as image:
@@ -50,10 +51,20 @@ def test_diff_overlay_is_published_and_measured_in_the_caption(valid_site: Path)
     assert 0.04 < changed < 0.08
     measure = first.select_one(".kp-compare__measure").get_text()
     assert measure in {"5% of this photo was changed.", "6% of this photo was changed."}
-    toggle = first.select_one("button.kp-compare__toggle")
-    assert toggle["aria-pressed"] == "false" and toggle.get_text() == "Show what changed"
-    # diff: false turns the overlay, the figure and the toggle off.
-    assert not second.select(".kp-compare__diff, .kp-compare__measure, .kp-compare__toggle")
+    # The views are a radio group (CSS shows the chosen overlay): the photo alone first.
+    views = first.select("fieldset.kp-compare__views input[type=radio]")
+    assert [(v["value"], v.has_attr("checked")) for v in views] == [
+        ("photo", True),
+        ("diff", False),
+    ], "no face in these test images: no face map"
+    assert len({v["name"] for v in views}) == 1
+    assert (
+        first.select_one("fieldset.kp-compare__views legend").get_text() == "Show on the AI edit:"
+    )
+    labels = [v.parent.get_text(strip=True) for v in views]
+    assert labels == ["Just the photo", "What changed"]
+    # diff: false turns the overlay, the figure and the views off (and there is no face).
+    assert not second.select(".kp-compare__overlay, .kp-compare__measure, .kp-compare__views")
 
 
 def test_component_assets_load_only_where_a_comparison_is(valid_site: Path):

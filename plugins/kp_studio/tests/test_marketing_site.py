@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DATA, build_scenario, built, soup, source_line
 from kp_studio import studio_data
 from PIL import Image
+
+from tests.sitebuild import SCENARIOS as DATA
+from tests.sitebuild import build_scenario, built, soup, source_line
 
 PORTFOLIO = "portfolio/index.html"
 HEADSHOTS = "headshots/index.html"

@@ -15,10 +15,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, soup
 from kp_studio import metadata
 from PIL import Image, ImageChops, ImageCms, ImageOps, PngImagePlugin
-from sitetools.build import build
+
+from tests.sitebuild import SCENARIOS as DATA
+from tests.sitebuild import build_into, soup
 
 ROOT = Path(__file__).resolve().parents[3]
 ICC = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
@@ -95,11 +96,7 @@ def leaky_build(tmp_path_factory):
     handler.emit = records.append
     logging.getLogger().addHandler(handler)
     try:
-        result = build(
-            ROOT / "pelicanconf.py",
-            work / "output",
-            overrides={"PATH": str(content), "CACHE_PATH": str(work / "cache")},
-        )
+        result = build_into(work / "output", PATH=str(content))
     finally:
         logging.getLogger().removeHandler(handler)
     return result, sources, digests, [r.getMessage() for r in records]

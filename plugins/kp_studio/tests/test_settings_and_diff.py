@@ -1,73 +1,11 @@
-"""Settings validation, the pixel difference and its fitting rule."""
+"""The pixel difference and its fitting rule (settings: kp_common/tests/test_settings.py)."""
 
 from __future__ import annotations
 
-import logging
-
 import pytest
+from kp_common.settings import studio_settings
 from kp_studio import diffimage
-from kp_studio.settings import parse, tel_href
 from PIL import Image, ImageDraw
-
-CONSULTATION = {
-    "url": "/book-a-consultation/",
-    "label": "Book",
-    "headline": "Hello",
-    "text": "Text",
-    "session_length": "free 15-minute consultation",
-    "phone": "+1 503 555 0142",
-    "email": "hello@example.com",
-}
-
-
-def errors(caplog) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-
-
-def test_valid_settings(caplog, tmp_path):
-    settings = parse({"STUDIO": {"consultation": CONSULTATION}, "CACHE_PATH": str(tmp_path)})
-    assert not errors(caplog)
-    assert settings.consultation.as_dict()["phone_href"] == "tel:+15035550142"
-    assert settings.cache_dir == str(tmp_path / "kp_studio")
-    assert settings.diff_threshold == 24
-
-
-@pytest.mark.parametrize(
-    ("change", "named"),
-    [
-        ({"url": None}, 'STUDIO["consultation"]["url"] is missing'),
-        ({"url": "javascript:alert(1)"}, 'STUDIO["consultation"]["url"]'),
-        ({"label": ""}, 'STUDIO["consultation"]["label"] is missing or empty'),
-        ({"email": "not an address"}, 'STUDIO["consultation"]["email"]'),
-        ({"phone": "call us"}, 'STUDIO["consultation"]["phone"]'),
-        ({"colour": "red"}, 'STUDIO["consultation"]["colour"] is not a known'),
-    ],
-)
-def test_bad_consultation_setting_is_named(caplog, change, named):
-    consultation = {**CONSULTATION, **change}
-    consultation = {k: v for k, v in consultation.items() if v is not None}
-    settings = parse({"STUDIO": {"consultation": consultation}})
-    [message] = errors(caplog)
-    assert named in message and "How to fix:" in message
-    assert settings.consultation is None  # no call to action rather than a broken one
-
-
-def test_bad_plugin_options_are_named(caplog):
-    settings = parse(
-        {
-            "STUDIO": {"consultation": CONSULTATION},
-            "KP_STUDIO": {"diff_threshold": 0, "diff_blur": "a lot", "speed": 1},
-        }
-    )
-    messages = errors(caplog)
-    assert len(messages) == 3
-    assert any('KP_STUDIO["diff_threshold"]' in m for m in messages)
-    assert any('KP_STUDIO["speed"] is not a known option' in m for m in messages)
-    assert settings.diff_threshold == 24 and settings.diff_blur == 1.5  # defaults kept
-
-
-def test_tel_href_keeps_only_dialable_characters():
-    assert tel_href("+1 (503) 555-0142") == "tel:+15035550142"
 
 
 def _photo(size, colour=(120, 110, 100)) -> Image.Image:
@@ -108,7 +46,7 @@ def test_same_pair_with_another_threshold_gets_another_cache_key(tmp_path):
 
     _photo((50, 50)).save(tmp_path / "a.png")
     _photo((50, 50), (10, 10, 10)).save(tmp_path / "b.png")
-    settings = parse({"STUDIO": {"consultation": CONSULTATION}, "CACHE_PATH": str(tmp_path)})
+    settings = studio_settings({"CACHE_PATH": str(tmp_path)})
     key = diffimage.cache_key(tmp_path / "a.png", tmp_path / "b.png", settings)
     assert key == diffimage.cache_key(tmp_path / "a.png", tmp_path / "b.png", settings)
     other = replace(settings, diff_threshold=40)

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def build(corpus: Path, output: Path, plugin: bool) -> dict[str, bytes]:
-    plugins = ["kp_assets", "kp_studio"] + (["kp_typography"] if plugin else [])
+    plugins = ["kp_theme", "kp_assets", "kp_studio"] + (["kp_typography"] if plugin else [])
     settings = read_settings(
         str(ROOT / "pelicanconf.py"),
         override={
@@ -52,7 +52,7 @@ def test_with_typogrify_off_the_site_is_not_typeset(corpus, tmp_path):
     settings = read_settings(
         str(ROOT / "pelicanconf.py"),
         override={"PATH": str(corpus), "OUTPUT_PATH": str(tmp_path), "TYPOGRIFY": False,
-                  "PLUGINS": ["kp_assets", "kp_studio", "kp_typography"]},
+                  "PLUGINS": ["kp_theme", "kp_assets", "kp_studio", "kp_typography"]},
     )  # fmt: skip
     Pelican(settings).run()
     post = (tmp_path / "blog/bench-post-0001/index.html").read_text()

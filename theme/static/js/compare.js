@@ -9,15 +9,5 @@ for (const figure of document.querySelectorAll(".kp-compare")) {
   show();
   range.hidden = false;
   figure.classList.add("kp-compare--slider");
-
-  const toggle = figure.querySelector(".kp-compare__toggle");
-  const overlay = figure.querySelector(".kp-compare__diff");
-  if (toggle && overlay) {
-    toggle.hidden = false;
-    toggle.addEventListener("click", () => {
-      const pressed = toggle.getAttribute("aria-pressed") !== "true";
-      toggle.setAttribute("aria-pressed", pressed);
-      overlay.hidden = !pressed;
-    });
-  }
 }
+// The overlays ("what changed", "face map") need no script: radio buttons and CSS.

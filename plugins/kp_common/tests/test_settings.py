@@ -1,0 +1,257 @@
+"""The settings layer: one parse, typed values, one rule per kind, mistakes named.
+
+Fast: these parse settings dicts directly; ``tests/test_validate_settings.py`` shows the
+same messages reach a real build's output.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+
+import pytest
+from kp_common.settings import (
+    Link,
+    parse,
+    safe_url,
+    site_settings,
+    studio_settings,
+    tel_href,
+)
+
+from pelicanconf import STUDIO
+
+SCHEDULER = "https://calendly.com/kpstudios/consultation"
+
+
+def studio_with(path: tuple, value) -> dict:
+    studio = copy.deepcopy(STUDIO)
+    target = studio
+    for key in path[:-1]:
+        target = target[key]
+    if value is KeyError:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return studio
+
+
+def errors(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_the_real_settings_parse_with_no_mistake(caplog):
+    parsed = parse({"STUDIO": STUDIO, "MENU_ITEMS": [("Blog", "/blog/")]})
+    assert errors(caplog) == [] and parsed.problems == 0
+    studio = parsed.studio
+    assert studio.consultation.link == Link("/book-a-consultation/")
+    assert not studio.consultation.link.external
+    assert studio.phone.href == "tel:+15035550142"
+    assert studio.email.href == "mailto:hello@kpstudios.example"
+    assert studio.newsletter.origin == "https://kpstudios.us21.list-manage.com"
+    assert [p.name for p in studio.social] == ["Instagram", "LinkedIn", "Facebook"]
+    assert all(p.link.external for p in studio.social)
+    assert studio.opening_hours[0].days[0] == "Monday"
+    assert parsed.menu[0].title == "Blog" and parsed.menu[0].link.href == "/blog/"
+
+
+def test_parsed_once_per_settings_dict(caplog):
+    settings = {"STUDIO": studio_with(("url",), "/relative/")}
+    first = site_settings(settings)
+    assert site_settings(settings) is first
+    assert len(errors(caplog)) == 1  # reported once, however many plugins ask
+
+
+def test_an_external_scheduler_is_an_external_link(caplog):
+    parsed = parse({"STUDIO": studio_with(("consultation", "url"), SCHEDULER)})
+    assert errors(caplog) == []
+    link = parsed.studio.consultation.link
+    assert link.href == SCHEDULER and link.external
+    assert parsed.studio.consultation.as_dict()["external"] is True
+
+
+CASES = [
+    (("consultation", "url"), "javascript:alert(1)", 'STUDIO["consultation"]["url"]', "not a site"),
+    (("consultation", "url"), "book-a-consultation", 'STUDIO["consultation"]["url"]', "not a site"),
+    (("consultation", "label"), KeyError, 'STUDIO["consultation"]["label"]', "is missing"),
+    (("consultation", "email"), "not an address", 'STUDIO["consultation"]["email"]', "valid"),
+    (("consultation", "phone"), "call us", 'STUDIO["consultation"]["phone"]', "valid phone"),
+    (("consultation", "colour"), "red", 'STUDIO["consultation"]["colour"]', "not a known"),
+    (("newsletter", "action"), "http//list-manage.com", 'STUDIO["newsletter"]["action"]', "safe"),
+    (("newsletter", "action"), "http://x.example/", 'STUDIO["newsletter"]["action"]', "https"),
+    (("newsletter", "honeypot"), "x", 'STUDIO["newsletter"]["honeypot"]', "b_<u>_<id>"),
+    (("url",), "/relative/", 'STUDIO["url"]', "not a safe link"),
+    (("social", 1, "url"), "javascript:alert(1)", 'STUDIO["social"][1]["url"]', "safe link"),
+    (("contact", "email"), "hello at kp", 'STUDIO["contact"]["email"]', "valid email"),
+    (("contact", "phone"), "call us", 'STUDIO["contact"]["phone"]', "valid phone"),
+    (("opening_hours", 0, "opens"), "9am", 'STUDIO["opening_hours"][0]["opens"]', "valid time"),
+    (("opening_hours", 1, "days"), ["Samstag"], 'STUDIO["opening_hours"][1]["days"][0]', "day"),
+    (("address",), "Portland", 'STUDIO["address"]', "should be a dict"),
+    (("name",), KeyError, 'STUDIO["name"]', "is missing"),
+    (("consultaton",), {"url": "/x/"}, 'STUDIO["consultaton"]', 'did you mean "consultation"'),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "name", "problem"), CASES, ids=[c[2] for c in CASES])
+def test_a_bad_studio_setting_is_reported_by_name(caplog, path, value, name, problem):
+    parse({"STUDIO": studio_with(path, value)})
+    matching = [m for m in errors(caplog) if f"{name} " in m and problem in m]
+    assert matching, errors(caplog)
+    assert all("How to fix:" in m for m in matching)
+
+
+def test_an_invalid_consultation_means_no_call_to_action(caplog):
+    parsed = parse({"STUDIO": studio_with(("consultation", "url"), "javascript:x()")})
+    assert parsed.studio.consultation is None and parsed.kp_studio.consultation is None
+
+
+@pytest.mark.parametrize(
+    "newsletter",
+    [KeyError, None, "", {}, {"action": ""}, {"action": None, "honeypot": "b_1_2"}],
+    ids=["absent", "None", "empty string", "empty dict", "empty action", "None action"],
+)
+def test_the_newsletter_is_off_the_same_way_however_it_is_spelt(caplog, newsletter):
+    with caplog.at_level(logging.INFO):
+        parsed = parse({"STUDIO": studio_with(("newsletter",), newsletter)})
+    assert parsed.studio.newsletter is None
+    assert errors(caplog) == []
+    notes = [r for r in caplog.records if "newsletter" in r.getMessage()]
+    assert len(notes) == 1 and notes[0].levelno == logging.INFO
+
+
+def test_no_phone_no_email_no_social_is_a_valid_studio(caplog):
+    studio = studio_with(("contact",), KeyError)
+    studio["social"] = []
+    studio["consultation"] = {
+        k: v for k, v in studio["consultation"].items() if k not in ("phone", "email")
+    }
+    parsed = parse({"STUDIO": studio})
+    assert errors(caplog) == []
+    assert parsed.studio.phone is None and parsed.studio.email is None
+    assert parsed.studio.social == ()
+    cta = parsed.studio.consultation.as_dict()
+    assert cta["phone"] is None and cta["email_href"] is None
+
+
+def test_a_missing_studio_dict_is_reported(caplog):
+    parsed = parse({"SITEURL": ""})
+    assert parsed.studio is None
+    assert any(m.startswith("<settings>: STUDIO is missing") for m in errors(caplog))
+
+
+@pytest.mark.parametrize(
+    ("siteurl", "problem"),
+    [
+        ("javascript:alert(1)", "is 'javascript:alert(1)', which is not an http(s) address"),
+        ("https://kpstudios.example/", "ends with a slash"),
+        ("", "is missing in a publish build"),
+    ],
+)
+def test_siteurl_rules(caplog, siteurl, problem):
+    parse({"STUDIO": STUDIO, "SITEURL": siteurl, "KP_PUBLISH": True})
+    assert any(m.startswith("<settings>: SITEURL ") and problem in m for m in errors(caplog))
+
+
+def test_a_site_under_a_path_is_a_valid_siteurl(caplog):
+    parsed = parse({"STUDIO": STUDIO, "SITEURL": "https://user.github.io/site", "KP_PUBLISH": 1})
+    assert errors(caplog) == [] and parsed.siteurl == "https://user.github.io/site"
+
+
+def test_a_menu_link_that_runs_code_is_reported(caplog):
+    parsed = parse({"STUDIO": STUDIO, "MENU_ITEMS": [("Blog", "/blog/"), ("Evil", "javascript:")]})
+    assert any("MENU_ITEMS[1] has the link 'javascript:'" in m for m in errors(caplog))
+    assert [item.title for item in parsed.menu] == ["Blog"]
+
+
+CONSULTATION = {
+    "url": "/book-a-consultation/",
+    "label": "Book",
+    "headline": "Hello",
+    "text": "Text",
+    "session_length": "free 15-minute consultation",
+    "phone": "+1 503 555 0142",
+    "email": "hello@example.com",
+}
+
+
+def test_kp_studio_defaults_and_cache_folder(caplog, tmp_path):
+    options = studio_settings({"STUDIO": {"consultation": CONSULTATION}, "CACHE_PATH": tmp_path})
+    assert options.consultation.as_dict()["phone_href"] == "tel:+15035550142"
+    assert options.cache_dir == str(tmp_path / "kp_studio")
+    assert (options.diff_threshold, options.diff_blur, options.diff_max_size) == (24, 1.5, 1600)
+
+
+def test_bad_kp_studio_options_are_named_and_defaults_kept(caplog):
+    options = parse(
+        {
+            "STUDIO": STUDIO,
+            "KP_STUDIO": {"diff_threshold": 0, "diff_blur": "a lot", "speed": 1},
+        }
+    ).kp_studio
+    messages = errors(caplog)
+    assert len(messages) == 3
+    assert any('KP_STUDIO["diff_threshold"]' in m for m in messages)
+    assert any('KP_STUDIO["diff_blur"] must be a number' in m for m in messages)
+    assert any('KP_STUDIO["speed"] is not a known option' in m for m in messages)
+    assert options.diff_threshold == 24 and options.diff_blur == 1.5
+
+
+@pytest.mark.parametrize("key", ["KP_SEARCH_PAGES_PER_BUNDLE", "KP_READING_WPM", "KP_RELATED_MAX"])
+@pytest.mark.parametrize("value", [0, -3, "250", 2.5, True])
+def test_numeric_settings_need_a_whole_number(caplog, key, value):
+    parse({"STUDIO": STUDIO, key: value})
+    [message] = errors(caplog)
+    assert message.startswith(f"<settings>: {key} must be a whole number >= 1, not {value!r}")
+
+
+def test_tel_href_keeps_only_dialable_characters():
+    assert tel_href("+1 (503) 555-0142") == "tel:+15035550142"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://kpstudios.example/",
+        "http://example.com/a?b=c#d",
+        "mailto:hello@kpstudios.example",
+        "mailto:hello@kpstudios.example?subject=Headshots",
+        "tel:+15035550142",
+        "/book-a-consultation/",
+        "#pricing",
+        SCHEDULER,
+    ],
+)
+def test_safe_url_allows_web_mail_phone_and_site_links(url):
+    assert safe_url(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "java\nscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "//evil.example/",
+        "/\\evil.example/",
+        "https:/evil.example",
+        "https://",
+        "ftp://example.com/",
+        "mailto:",
+        "tel:call-me",
+        "",
+        None,
+        42,
+        "book-a-consultation/",
+    ],
+)
+def test_safe_url_refuses_everything_else(url):
+    assert not safe_url(url)
+
+
+def test_safe_url_can_require_an_absolute_address():
+    assert not safe_url("/book-a-consultation/", allow_relative=False)
+    assert safe_url("https://kpstudios.example/book/", allow_relative=False)
