@@ -21,8 +21,8 @@ from sitetools.build import load_settings
 from sitetools.chromium import launched
 from sitetools.serve import running_server
 from sitetools.wordpress import import_wordpress
-from tests.conftest import ROOT, build_site
 from tests.servers import free_port, nginx
+from tests.sitebuild import ROOT, build_ok
 from tests.wordpress_export import LONG_CATEGORY, studio_export, theme_unit_export
 
 SETTINGS = load_settings(ROOT / "pelicanconf.py")
@@ -44,7 +44,7 @@ def imported(tmp_path_factory):
     studio = import_wordpress(export, content, SETTINGS, uploads)
     theme = import_wordpress(theme_unit_export(folder), content, SETTINGS)
     output = folder / "output"
-    build_site("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(folder / "cache"))
+    build_ok("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(folder / "cache"))
     return {"content": content, "output": output, "studio": studio, "theme": theme,
             "folder": folder, "export": export, "uploads": uploads}  # fmt: skip
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from kp_common import redirects
 
-from sitetools.build import build
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.sitebuild import ROOT, build_into
 
 
 def test_entries_are_normalised_and_give_every_form():
@@ -62,11 +59,7 @@ def test_a_build_refuses_a_redirect_that_leads_nowhere_or_hides_a_page(tmp_path)
         "    to: /blog/\n",
         encoding="utf-8",
     )
-    result = build(
-        ROOT / "pelicanconf.py",
-        tmp_path / "output",
-        overrides={"PATH": str(content), "CACHE_PATH": str(tmp_path / "cache")},
-    )
+    result = build_into(tmp_path / "output", PATH=str(content))
     assert not result.ok
     problems = "\n".join(result.problems)
     assert "redirects.yaml:2: The new address /blog/no-such-post/ is not a page" in problems
