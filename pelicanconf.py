@@ -115,6 +115,7 @@ PLUGINS = [
     "kp_related",  # reading time, previous/next, related posts
     "kp_search",  # Pagefind index over the built site
     "pelican.plugins.sitemap",
+    "kp_redirects",  # old addresses (content/data/redirects.yaml): _redirects and stub pages
     # kp_validate last: it checks what the other plugins produced (rendered blocks).
     "kp_validate",
 ]

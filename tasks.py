@@ -114,6 +114,32 @@ def new_post(c, title, category="Journal"):
     print(f"Wrote {path.relative_to(ROOT)} (a draft; it is not published until you remove Status).")
 
 
+@task(
+    help={
+        "export": "The WordPress export (Tools > Export > All content), e.g. export.xml.",
+        "uploads": "The backup of the old site's wp-content/uploads folder (for the images).",
+        "content": "The content folder to import into (default: content).",
+        "category": "The category for posts WordPress left uncategorized (default: Journal).",
+    }
+)
+def import_wordpress(c, export, uploads=None, content="content", category="Journal"):
+    """Import a WordPress blog: posts and pages into content/, their images from --uploads,
+    their old addresses into content/data/redirects.yaml; then print what needs a person."""
+    from sitetools.build import load_settings
+    from sitetools.wordpress import import_wordpress as run_import
+
+    if not Path(export).is_file():
+        raise Exit(f"{export}: no such file (export it in WordPress: Tools > Export).", code=1)
+    if uploads and not Path(uploads).is_dir():
+        raise Exit(f"--uploads {uploads}: no such folder.", code=1)
+    settings = load_settings(ROOT / DEV_SETTINGS)
+    try:
+        report = run_import(export, Path(content), settings, uploads, default_category=category)
+    except (OSError, ValueError, RuntimeError) as error:
+        raise Exit(f"import-wordpress: {error}", code=1) from None
+    print(report.render())
+
+
 @task
 def clean(c):
     """Delete the output folders (output/ and its leftovers), and nothing else."""

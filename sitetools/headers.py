@@ -16,6 +16,12 @@ Why the two renderings look different:
 * nginx drops every server-level ``add_header`` in a location that has its own, so the config
   sets all headers once at server level and picks ``Cache-Control`` through ``map`` blocks
   (by URL for fingerprinted assets, by response type for HTML), never inside a location.
+
+The nginx config also answers the old addresses of ``content/data/redirects.yaml`` (read by
+``kp_common.redirects``, the same reading the kp_redirects plugin publishes for the other
+hosts) with a 301: one ``map`` from the decoded path (``$uri``) and one per query parameter
+(``/?p=123``), chained so the first match wins, and one server-level ``if (...) { return }``,
+which runs before any location is chosen (the one use of ``if`` nginx calls safe).
 """
 
 from __future__ import annotations
@@ -26,6 +32,9 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from kp_common import redirects as redirects_data
+from kp_common.redirects import Redirect
 
 from sitetools.security import security_headers
 
@@ -113,6 +122,67 @@ def _map_block(source: str, target: str, entries: Iterable[tuple[str, str]]) -> 
     return [*lines, "}"]
 
 
+def _redirect_maps(redirects: Iterable[Redirect]) -> list[str]:
+    """``map`` blocks that set ``$kp_redirect`` to the new address of an old one (or "")."""
+    redirects = list(redirects)
+    if not redirects:
+        return []
+    by_path: dict[str, str] = {}
+    by_query: dict[str, dict[str, str]] = {}
+    # Each address as written first, then its variant with/without the trailing slash, so an
+    # entry written for "/old" is never overridden by another entry's variant.
+    for variant in (0, 1):
+        for redirect in redirects:
+            paths = redirect.decoded_paths()[variant : variant + 1]
+            if redirect.query:
+                name, value = redirect.query
+                table = by_query.setdefault(name, {})
+                for path in paths:
+                    table.setdefault(f"{path}?{name}={value}", redirect.target)
+            else:
+                for path in paths:
+                    by_path.setdefault(path, redirect.target)
+    # The first map matches the path; each query map falls back to the one before it; the last
+    # one sets $kp_redirect.
+    maps = [("$uri", [(path, target) for path, target in sorted(by_path.items())])]
+    maps += [
+        (_nginx_quote(f"$uri?{name}=$arg_{name}"), sorted(by_query[name].items()))
+        for name in sorted(by_query)
+    ]
+    lines = ["# Old addresses (content/data/redirects.yaml), answered with a 301 below."]
+    previous = '""'
+    for number, (source, entries) in enumerate(maps, start=1):
+        variable = "$kp_redirect" if number == len(maps) else f"$kp_redirect_{number}"
+        lines += _map_block(
+            source,
+            variable,
+            [("default", previous)] + [(_nginx_quote(k), _nginx_quote(t)) for k, t in entries],
+        )
+        previous = variable
+    return [*lines, ""]
+
+
+def read_redirects(settings_file: str | Path | None) -> list[Redirect]:
+    """The redirects of the site whose settings file this is (none without one).
+
+    Raises ``ValueError`` listing every mistake, each with its file and line."""
+    if not settings_file:
+        return []
+    from sitetools.config import read_settings_file
+
+    settings = read_settings_file(settings_file)
+    folder = Path(settings_file).resolve().parent
+    source = folder / redirects_data.settings_file(
+        {**settings, "PATH": str(folder / settings.get("PATH", "content"))}
+    )
+    redirects, errors = redirects_data.load(source)
+    if errors:
+        raise ValueError(
+            "\n".join(f"{source}:{e.line or ''}: {e.problem} How to fix: {e.fix}" for e in errors)
+        )
+    return redirects
+
+
 def render_nginx_conf(
     root: str | Path,
     *,
@@ -121,6 +191,7 @@ def render_nginx_conf(
     studio_settings: Mapping | None = None,
     tls_certificate: str | None = None,
     tls_certificate_key: str | None = None,
+    redirects: Iterable[Redirect] = (),
 ) -> str:
     """An nginx config (``map`` blocks + ``server {}``) to include in the ``http {}`` context.
 
@@ -153,6 +224,8 @@ def render_nginx_conf(
         [('""', "$kp_type_cache_control"), ("default", "$kp_asset_cache_control")],
     )
     lines.append("")
+    redirect_maps = _redirect_maps(redirects)
+    lines += redirect_maps
     if tls_certificate:
         lines += [
             "server {",
@@ -192,6 +265,14 @@ def render_nginx_conf(
     for name, value in security_headers(studio_settings).items():
         body.append(f"add_header {name} {_nginx_quote(value)} always;")
     body.append("add_header Cache-Control $kp_cache_control always;")
+    if redirect_maps:
+        body += [
+            "",
+            "# Old addresses: a permanent redirect, before any file is looked for.",
+            "if ($kp_redirect) {",
+            "    return 301 $kp_redirect;",
+            "}",
+        ]
     body += [
         "",
         "# Clean URLs: /about/ -> /about/index.html, /about -> /about.html.",
@@ -234,6 +315,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     studio = read_settings_file(args.settings).get("STUDIO") if args.settings else None
     if args.command == "nginx":
+        try:
+            redirects = read_redirects(args.settings)
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return 1
         sys.stdout.write(
             render_nginx_conf(
                 args.root,
@@ -242,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
                 studio_settings=studio,
                 tls_certificate=args.tls_certificate,
                 tls_certificate_key=args.tls_certificate_key,
+                redirects=redirects,
             )
         )
     else:

@@ -91,7 +91,9 @@ def test_every_task_says_what_it_does():
     listing = invoke("--list").stdout
     for name in ["build", "preview", "serve", "livereload", "new-post", "clean", "test"]:
         line = next(
-            (line for line in listing.splitlines() if line.strip().startswith(name + " ")), ""
+            # A task's line starts with two spaces; a wrapped description is indented further.
+            (line for line in listing.splitlines() if line.startswith(f"  {name} ")),
+            "",
         )
         assert len(line.split(maxsplit=1)) == 2, f"`invoke --list` has no description for {name}"
         summary = line.split(maxsplit=1)[1][:20]

@@ -168,6 +168,7 @@ def test_committed_nginx_example_is_what_the_source_of_truth_renders():
         studio_settings=studio,
         tls_certificate=EXAMPLE_TLS[1],
         tls_certificate_key=EXAMPLE_TLS[3],
+        redirects=headers.read_redirects(settings),
     )
     assert (REPO / "deploy/nginx-site.conf").read_text() == expected, (
         "regenerate: python -m sitetools.headers --settings publishconf.py nginx "

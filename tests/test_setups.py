@@ -227,7 +227,13 @@ def test_a_site_under_a_path_makes_no_request_outside_it(tmp_path, image_caches,
     served = tmp_path / "www"
     served.mkdir()
     os.symlink(output, served / "kp-site")
-    pages = sorted({page_address(output, p, "") for p in output.rglob("index.html")})
+    # Every page but the redirect stubs at old addresses (they send the browser on at once;
+    # the static check above covers where they lead).
+    pages = sorted(
+        page_address(output, p, "")
+        for p in output.rglob("index.html")
+        if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")
+    )
     outside, failed = [], []
     headers = security_headers(STUDIO)
     with running_server(served, port=port, headers=headers):

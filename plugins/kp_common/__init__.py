@@ -4,7 +4,9 @@
 * ``text``: control characters in author text, found and described;
 * ``files``: writing into the output folder by rename, linking from caches;
 * ``pelican_compat``: every private Pelican API we rely on, in one place, each with a test
-  that fails loudly when a Pelican upgrade changes it.
+  that fails loudly when a Pelican upgrade changes it;
+* ``redirects``: the authors' redirects file (``content/data/redirects.yaml``), read the same
+  way by the kp_redirects plugin and by ``sitetools.headers`` (nginx).
 
 It imports no plugin and no tooling (``sitetools``); plugins and tooling import it.
 """

@@ -10,8 +10,16 @@ so a check never leaves the machine. CSP violations are caught by a ``securitypo
 listener added with ``add_init_script``: the harness injects it, the site is not changed.
 
 One browser serves all pages, with one context per viewport, to stay cheap on two cores.
+
+A redirect page (an old address, see kp_redirects) sends the browser on with a zero-second
+``<meta http-equiv="refresh">`` once it has loaded, which would pull the page away from under
+the checks. So once a page with a refresh has been served, the next navigation (the refresh)
+is answered with ``204 No Content``, which a browser treats as "stay where you are": the
+checks, axe's own ``meta-refresh`` rule included, see the redirect page as readers' browsers
+get it. Where the refresh leads is checked by the links gate (the page links to it too).
 """
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,8 +100,12 @@ WIDE_ELEMENTS = """
 }
 """
 
-# Console messages that another check reports more precisely.
-CONSOLE_REPORTED_ELSEWHERE = ("Content Security Policy", "Failed to load resource")
+# Console messages that another check reports more precisely, or that the harness caused.
+CONSOLE_REPORTED_ELSEWHERE = (
+    "Content Security Policy",
+    "Failed to load resource",
+)
+META_REFRESH = re.compile(rb"<meta\s[^>]*http-equiv=[\"']?refresh", re.IGNORECASE)
 
 
 def screenshot_name(page: str, viewport: Viewport) -> str:
@@ -163,6 +175,8 @@ class BrowserChecker:
             failure = request.failure or ""
             if request.url in third_party or failure == "csp":
                 return  # reported by the third-party and csp checks
+            if request.is_navigation_request() and request.url in held_navigations:
+                return  # the redirect page's refresh, held back on purpose (see above)
             report.add(page, "requests", self.short(request.url), f"failed: {failure}")
 
         def on_response(response):
@@ -205,6 +219,25 @@ class BrowserChecker:
             tab.route("**/*", route)
         else:
             tab.route(lambda url: not self.is_own(url), route)
+
+        refresh_held: list[str] = []
+        held_navigations: set[str] = set()  # answered 204, so Chromium reports them aborted
+
+        def hold_refresh(route):
+            request = route.request
+            if not request.is_navigation_request():
+                route.fallback()
+            elif refresh_held:
+                held_navigations.add(request.url)
+                route.fulfill(status=204)  # the page's own meta refresh: stay on the page
+            else:
+                local = self.server_url + request.url[len(self.origin) :]
+                response = route.fetch(url=local, max_redirects=0)
+                if META_REFRESH.search(response.body()):
+                    refresh_held.append(request.url)
+                route.fulfill(response=response)
+
+        tab.route("**/*", hold_refresh)  # added last, so it sees every request first
         try:
             tab.goto(self.origin + page, wait_until="load", timeout=30_000)
             tab.evaluate(SCROLL_TO_BOTTOM)
