@@ -20,6 +20,8 @@ import html as html_lib
 import math
 import re
 
+from kp_common.pelican_compat import html_source
+
 WORDS_PER_MINUTE = 230
 
 # A comment, a script or style element (JSON-LD is data, not prose), or a tag: ``<`` then
@@ -54,4 +56,4 @@ def word_count(html: str) -> int:
 def add_reading_times(generator) -> None:
     rate = generator.settings.get("KP_READING_WPM", WORDS_PER_MINUTE)
     for article in generator.articles:
-        article.reading_time = reading_minutes(article._content, rate)
+        article.reading_time = reading_minutes(html_source(article), rate)

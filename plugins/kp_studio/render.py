@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kp_common.pelican_compat import forget_rendered
+from kp_common.errors import report
+from kp_common.pelican_compat import html_source, set_html_source
 
 from .blocks import PLACEHOLDER_CLASS, REGISTRY
-from kp_common.errors import report
 from .settings import StudioSettings, studio_settings
 
 PLACEHOLDER = re.compile(
@@ -133,10 +133,10 @@ def render_content(content: Any, generator: Any) -> None:
         template = generator.env.get_template(f"partials/{name}.html")
         return template.render({"SITEURL": ctx.siteurl, **variables})
 
-    source = getattr(content, "_content", None)
+    source = html_source(content)
     if source and PLACEHOLDER_CLASS in source:
-        content._content = PLACEHOLDER.sub(render_placeholder, source)
-        forget_rendered(content)  # a plugin may have read the placeholders already
+        # (forgetting what was rendered: a plugin may have read the placeholders already)
+        set_html_source(content, PLACEHOLDER.sub(render_placeholder, source))
     content.kp_components = components
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from urllib.parse import urlparse
 
+from kp_common.pelican_compat import html_source, intrasite_link_regex
+
 from . import source as sources
 from .paths import inside_content
 from .state import STATE, report_once
@@ -21,10 +23,10 @@ from .targets import all_content
 def refuse_outside_links(generator) -> None:
     context = generator.context
     for content in all_content([generator]):
-        raw = getattr(content, "_content", None)
+        raw = html_source(content)
         if not raw:
             continue
-        for match in content._get_intrasite_link_regex().finditer(raw):
+        for match in intrasite_link_regex(content).finditer(raw):
             if match.group("what") not in ("static", "attach"):
                 continue
             value = urlparse(match.group("value")).path
