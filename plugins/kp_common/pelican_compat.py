@@ -28,6 +28,7 @@ It imports no plugin of ours and no tooling; plugins and the tooling import it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import inspect
 import logging
@@ -88,6 +89,7 @@ def made_by(generator, pelican) -> bool:
 MEMOISED = ("get_content", "get_summary")
 
 
+@functools.cache  # the memo dict of a class stays the same object (it is cleared in place)
 def _memo(cls: type, name: str) -> dict:
     with internal(f"Content.{name} memo (pelican.utils.memoized .cache)"):
         cache = inspect.getattr_static(cls, name).cache
@@ -264,12 +266,24 @@ def intrasite_link_regex(content) -> re.Pattern:
     built from ``INTRASITE_LINK_REGEX`` and a list of attributes only Pelican knows, and a
     copy would drift from what Pelican replaces.
     """
-    with internal("Content._get_intrasite_link_regex"):
+    try:  # called for every post on every build: no context manager here
         pattern = content._get_intrasite_link_regex()
+    except AttributeError as error:
+        raise PelicanInternalChanged(
+            f"Pelican internal changed: Content._get_intrasite_link_regex ({error})"
+        ) from error
+    if pattern not in _CHECKED_PATTERNS:
         missing = {"what", "value", "path", "markup"} - set(pattern.groupindex)
         if missing:
-            raise KeyError(f"no group {sorted(missing)}")
-        return pattern
+            raise PelicanInternalChanged(
+                "Pelican internal changed: Content._get_intrasite_link_regex has no group "
+                f"{sorted(missing)}"
+            )
+        _CHECKED_PATTERNS.add(pattern)
+    return pattern
+
+
+_CHECKED_PATTERNS: set[re.Pattern] = set()  # one per INTRASITE_LINK_REGEX setting
 
 
 LINK_REPLACER = "_link_replacer"
