@@ -133,10 +133,9 @@ class ProblemCollector(logging.Handler):
         self.problems: list[str] = []
         # Pelican's log filter drops a warning it has logged before in this process: a
         # second build in the same process (livereload, the tests) would not see it.
-        from pelican.log import LimitFilter
+        from kp_common.pelican_compat import let_repeated_warnings_through  # imports Pelican
 
-        LimitFilter._raised_messages.clear()
-        LimitFilter._group_count.clear()
+        let_repeated_warnings_through()
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()

@@ -28,7 +28,6 @@ A change to settings or plugin code needs a fresh process (Python keeps the old 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
@@ -36,11 +35,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kp_common.pelican_compat import forget_all_rendered
+from kp_common.pelican_compat import (
+    forget_all_rendered,
+    forget_read,
+    keep_reads_in_memory,
+    made_by,
+    paginated_pages,
+    pagination_of,
+    run_with_settings,
+)
 from pelican import Pelican, signals
 from pelican.contents import Content
 from pelican.generators import ArticlesGenerator, PagesGenerator
-from pelican.paginator import Paginator
 from pelican.writers import Writer
 
 from sitetools.build import ProblemCollector, content_cache_settings, load_settings
@@ -122,15 +128,14 @@ class SelectiveWriter(Writer):
                 url,
                 **kwargs,
             )
-        if paginated is None:
-            paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
-        if paginated and template_name in self.settings["PAGINATED_TEMPLATES"]:
+        pagination = pagination_of(self, template_name, paginated, kwargs)
+        if pagination:
             return self._write_pages_showing_changes(
                 name,
                 template,
                 context,
                 relative_urls,
-                paginated,
+                pagination,
                 template_name,
                 override_output,
                 url,
@@ -169,41 +174,17 @@ class SelectiveWriter(Writer):
         url,
         kwargs,
     ):
-        """Pelican's pagination (writers.Writer.write_file), writing only the numbered
-        pages whose object list holds changed content. The plan is not full, so no
-        content moved: every other page is as it was."""
+        """Pelican's pagination, writing only the numbered pages whose object list holds
+        changed content. The plan is not full, so no content moved: every other page is
+        as it was."""
         if not any(self.plan.refers_to_changed(list(v)) for v in paginated.values()):
             return
-        per_page = (
-            self.settings["PAGINATED_TEMPLATES"][template_name]
-            or self.settings["DEFAULT_PAGINATION"]
-        )
-        paginators = {
-            key: Paginator(name, url, value, self.settings, per_page)
-            for key, value in paginated.items()
-        }
-        for page_num in range(next(iter(paginators.values())).num_pages):
-            paginated_kwargs = kwargs.copy()
-            shows_change = False
-            for key, paginator in paginators.items():
-                previous_page = paginator.page(page_num) if page_num > 0 else None
-                page = paginator.page(page_num + 1)
-                next_page = (
-                    paginator.page(page_num + 2) if page_num + 1 < paginator.num_pages else None
-                )
-                paginated_kwargs.update(
-                    {
-                        f"{key}_paginator": paginator,
-                        f"{key}_page": page,
-                        f"{key}_previous_page": previous_page,
-                        f"{key}_next_page": next_page,
-                    }
-                )
-                shows_change = shows_change or self.plan.refers_to_changed(page.object_list)
-            if shows_change:
-                self.written.append(page.save_as)
+        pages = paginated_pages(self, name, url, paginated, template_name, kwargs)
+        for save_as, page_kwargs, object_lists in pages:
+            if any(self.plan.refers_to_changed(objects) for objects in object_lists):
+                self.written.append(save_as)
                 super().write_file(
-                    page.save_as,
+                    save_as,
                     template,
                     context,
                     relative_urls,
@@ -211,7 +192,7 @@ class SelectiveWriter(Writer):
                     template_name,
                     override_output,
                     url,
-                    **paginated_kwargs,
+                    **page_kwargs,
                 )
 
 
@@ -225,23 +206,6 @@ def _listed_fields(content: Content, settings: dict) -> tuple:
     return tuple(values)
 
 
-def _switch_to_mtime(readers) -> None:
-    """Check the warm cache by modification time from now on (a stat, where MD5 reads
-    the file). Entries are re-stamped only if their MD5 still matches."""
-    fresh = {}
-    for filename, (stamp, data) in readers._cache.items():
-        try:
-            with open(filename, "rb") as source:
-                if hashlib.md5(source.read(), usedforsecurity=False).digest() != stamp:
-                    continue
-            fresh[filename] = (os.path.getmtime(filename), data)
-        except OSError:
-            continue
-    readers._cache = fresh
-    readers._filestamp_func = os.path.getmtime
-    readers.save_cache = lambda: None  # the cache lives in memory from now on
-
-
 @dataclass
 class RebuildResult:
     plan: RebuildPlan
@@ -252,7 +216,17 @@ class RebuildResult:
 
 
 class SiteSession:
-    """Pelican kept warm between rebuilds; see the module docstring."""
+    """Pelican kept warm between rebuilds; see the module docstring.
+
+    Each rebuild is a real ``Pelican.run()``; the session takes part through Pelican's
+    public signals, for its own Pelican only:
+
+    * ``generator_init``: a generator gets the warm Jinja environment, and the article and
+      page generators the warm readers (after the first build);
+    * ``all_generators_finalized``: the warm readers' cache is kept in memory (first build),
+      the plan is made full if an edit moved things, and what was read is remembered;
+    * ``get_writer``: Pelican writes through a ``SelectiveWriter`` following the plan.
+    """
 
     def __init__(
         self,
@@ -275,11 +249,30 @@ class SiteSession:
         }
         self.settings = load_settings(self.settings_file, overrides)
         self.content_root = Path(self.settings["PATH"]).resolve()
-        self.pelican = Pelican(self.settings)
+        self.pelican = Pelican(self.settings)  # registers the plugins (and sets PLUGINS)
+        # After the first build, warm readers replace the generators' own: those load no
+        # disk cache and hash nothing. A static file is copied again only if its source is
+        # newer (Pelican copies every one by default, and each copy is then cleaned of
+        # metadata again).
+        self._cold_settings = self.settings
+        self._warm_settings = {
+            **self.settings,
+            "LOAD_CONTENT_CACHE": False,
+            "CACHE_CONTENT": False,
+            "CHECK_MODIFIED_METHOD": "mtime",
+            "STATIC_CHECK_IF_MODIFIED": True,
+        }
         self._warm_readers: dict[type, object] = {}
+        self._in_memory: set[int] = set()  # ids of warm readers whose cache is in memory
         self._listed: dict[str, tuple] = {}  # source path -> fields listings depend on
         self._contents_before: dict[str, Content] = {}
         self._envs: dict[type, object] = {}  # Jinja environments, templates compiled once
+        self._plan = RebuildPlan(full=True)
+        self._writer: SelectiveWriter | None = None
+        # Blinker holds these bound methods weakly: they go with the session.
+        signals.generator_init.connect(self._warm_generator)
+        signals.all_generators_finalized.connect(self._after_reading)
+        signals.get_writer.connect(self._writer_class, sender=self.pelican)
 
     # -- public --------------------------------------------------------------------------
 
@@ -307,42 +300,43 @@ class SiteSession:
 
     # -- the run -------------------------------------------------------------------------
 
-    def _generators(self, context: dict) -> list:
-        first = not self._warm_readers
-        settings = self.settings
-        if not first:
-            # Warm readers replace these generators' own: load no disk cache, hash nothing.
-            settings = {
-                **settings,
-                "LOAD_CONTENT_CACHE": False,
-                "CACHE_CONTENT": False,
-                "CHECK_MODIFIED_METHOD": "mtime",
-                # Copy a static file again only if its source is newer (Pelican copies every
-                # one by default, and each copy is then cleaned of metadata again).
-                "STATIC_CHECK_IF_MODIFIED": True,
-            }
-        generators = [
-            cls(
-                context=context,
-                settings=settings,
-                path=self.pelican.path,
-                theme=self.pelican.theme,
-                output_path=self.pelican.output_path,
-            )
-            for cls in self.pelican._get_generator_classes()
-        ]
-        for generator in generators:
-            # Jinja reloads a template whose file changed, so one environment will do.
-            if hasattr(generator, "env"):
-                generator.env = self._envs.setdefault(type(generator), generator.env)
+    def _warm_generator(self, generator) -> None:
+        """``generator_init``: the warm Jinja environment (Jinja reloads a template whose
+        file changed, so one per generator class will do) and the warm readers."""
+        if not made_by(generator, self.pelican):  # signals reach every receiver
+            return
+        if hasattr(generator, "env"):
+            generator.env = self._envs.setdefault(type(generator), generator.env)
+        if isinstance(generator, (ArticlesGenerator, PagesGenerator)):
             readers = self._warm_readers.get(type(generator))
             if readers is not None:
                 generator.readers = readers
-            elif hasattr(generator, "readers") and isinstance(
-                generator, (ArticlesGenerator, PagesGenerator)
-            ):
+            else:
                 self._warm_readers[type(generator)] = generator.readers
-        return generators
+
+    def _after_reading(self, generators) -> None:
+        """``all_generators_finalized``: every file is read, nothing is written yet."""
+        if not generators or not made_by(generators[0], self.pelican):
+            return
+        for readers in self._warm_readers.values():
+            if id(readers) not in self._in_memory:
+                keep_reads_in_memory(readers)
+                self._in_memory.add(id(readers))
+        context = generators[0].context
+        if not self._plan.full:
+            self._plan = self._escalate(self._plan, context)
+        self._remember(context, self._plan)
+
+    def _writer_class(self, pelican) -> type:
+        """``get_writer`` (sent by our Pelican only): a writer following this run's plan."""
+        session = self
+
+        class SessionWriter(SelectiveWriter):
+            def __init__(self, output_path, settings):
+                super().__init__(output_path, settings, session._plan)
+                session._writer = self
+
+        return SessionWriter
 
     def _run(self, plan: RebuildPlan) -> RebuildResult:
         started, cpu_started = time.perf_counter(), time.process_time()
@@ -350,44 +344,23 @@ class SiteSession:
         collector = ProblemCollector()
         logging.getLogger().addHandler(collector)
         written: list[str] = []
-        first = not self._warm_readers
+        self._plan, self._writer = plan, None
+        run_with_settings(
+            self.pelican, self._warm_settings if self._warm_readers else self._cold_settings
+        )
         try:
-            context = self.settings.copy()
-            context["generated_content"] = {}
-            context["static_links"] = set()
-            context["static_content"] = {}
-            context["localsiteurl"] = self.settings["SITEURL"]
-            generators = self._generators(context)
-            for generator in generators:
-                if hasattr(generator, "generate_context"):
-                    generator.generate_context()
-                if hasattr(generator, "check_disabled_readers"):
-                    generator.check_disabled_readers()
-            if first:
-                for readers in self._warm_readers.values():
-                    _switch_to_mtime(readers)
-            if not plan.full:
-                plan = self._escalate(plan, context)
-            self._remember(context, plan)
-            signals.all_generators_finalized.send(generators)
-            for generator in generators:
-                if hasattr(generator, "refresh_metadata_intersite_links"):
-                    generator.refresh_metadata_intersite_links()
-            writer = SelectiveWriter(self.pelican.output_path, self.settings, plan)
-            for generator in generators:
-                if hasattr(generator, "generate_output"):
-                    generator.generate_output(writer)
-            signals.finalized.send(self.pelican)
-            written = writer.written
+            self.pelican.run()
+            written = self._writer.written if self._writer is not None else []
         except Exception as error:
             logger.error("the rebuild stopped: %s", error, exc_info=True)
         finally:
             logging.getLogger().removeHandler(collector)
+        plan = self._plan
         if collector.problems:
             # Read the files again next time, so their problems are reported again.
             for readers in self._warm_readers.values():
                 for relative in plan.changed:
-                    readers._cache.pop(os.path.join(self.content_root, relative), None)
+                    forget_read(readers, os.path.join(self.content_root, relative))
         return RebuildResult(
             plan,
             written,

@@ -37,8 +37,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from bs4 import BeautifulSoup
+from kp_common.contents import all_content
 from kp_common.files import link_or_copy, stamp
-from kp_common.pelican_compat import forget_rendered
+from kp_common.pelican_compat import html_source, set_html_source
 from pelican import signals
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -287,7 +288,7 @@ class ResponsiveImages:
         byte as the other plugins left it (re-serialising it would, e.g., turn typography's
         ``&#8217;`` into a literal character).
         """
-        html = content._content
+        html = html_source(content)
         if not html or "<img" not in html:
             return
         template = env.get_template("partials/picture.html")
@@ -298,8 +299,7 @@ class ResponsiveImages:
         )
         known = self._rewritten.get(content.source_path)
         if known and known[0] == key and all(stamp(p) == s for p, s in known[1]):
-            content._content = known[2]
-            forget_rendered(content)
+            set_html_source(content, known[2])
             return
         used: list[Path] = []
         # The hero image (rendered by the template, eager) is the LCP image when there is one.
@@ -336,10 +336,9 @@ class ResponsiveImages:
             pieces += [html[last : match.start()], template.render(image=images).strip()]
             last = match.end()
         if pieces:
-            content._content = "".join([*pieces, html[last:]])
-            forget_rendered(content)
+            set_html_source(content, "".join([*pieces, html[last:]]))
         stamps = tuple((path, stamp(path)) for path in used)
-        self._rewritten[content.source_path] = (key, stamps, content._content)
+        self._rewritten[content.source_path] = (key, stamps, html_source(content))
 
 
 # -- signal handlers ---------------------------------------------------------------------------
@@ -393,19 +392,8 @@ def rewrite_content_images(generators) -> None:
         env = getattr(generator, "env", None)
         if env is None:
             continue
-        for name in (
-            "articles",
-            "translations",
-            "drafts",
-            "drafts_translations",
-            "pages",
-            "hidden_pages",
-            "hidden_translations",
-            "draft_pages",
-            "draft_translations",
-        ):
-            for content in getattr(generator, name, []) or []:
-                pipeline(generator.settings).rewrite(content, env)
+        for content in all_content([generator]):
+            pipeline(generator.settings).rewrite(content, env)
 
 
 def publish_derivatives(pelican) -> None:

@@ -20,6 +20,7 @@ import html as html_lib
 import math
 import re
 
+from kp_common.pelican_compat import html_source
 from kp_common.settings import READING_WPM, site_settings
 
 WORDS_PER_MINUTE = READING_WPM  # KP_READING_WPM's default
@@ -56,4 +57,4 @@ def word_count(html: str) -> int:
 def add_reading_times(generator) -> None:
     rate = site_settings(generator.settings).reading_wpm
     for article in generator.articles:
-        article.reading_time = reading_minutes(article._content, rate)
+        article.reading_time = reading_minutes(html_source(article), rate)

@@ -23,6 +23,7 @@ from pathlib import Path
 from bs4.builder._htmlparser import BeautifulSoupHTMLParser
 from bs4.dammit import EntitySubstitution
 from jinja2 import pass_context
+from kp_common.pelican_compat import reset_sitemap_state
 from kp_common.settings import site_settings
 from markupsafe import Markup
 from pelican import signals
@@ -290,19 +291,10 @@ def write_robots(pelican) -> None:
 
 
 def reset_sitemap(pelican) -> None:
-    """Forget a previous build's sitemap state.
-
-    pelican-sitemap keeps the Pelican object of the build it is waiting for in a module-level
-    singleton and clears it only in ``finalized``; a build that stopped early (an author error
-    that raised) leaves it set, and every later build in the same process (livereload, tests)
-    then silently writes no sitemap.xml.
-    """
-    try:
-        from pelican.plugins.sitemap.sitemap import generator
-    except ImportError:
-        return
-    generator._main_pelican = None
-    generator.page_queue = []
+    """Forget a previous build's sitemap state: a build that stopped early leaves
+    pelican-sitemap waiting for it, and every later build in the same process (livereload,
+    tests) would silently write no sitemap.xml (see ``pelican_compat.reset_sitemap_state``)."""
+    reset_sitemap_state()
 
 
 def register() -> None:

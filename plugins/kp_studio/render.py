@@ -21,8 +21,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from kp_common.contents import all_content
 from kp_common.errors import report
-from kp_common.pelican_compat import forget_rendered
+from kp_common.pelican_compat import html_source, set_html_source
 from kp_common.settings import StudioSettings, studio_settings
 
 from .blocks import PLACEHOLDER_CLASS, REGISTRY
@@ -31,23 +32,6 @@ PLACEHOLDER = re.compile(
     rf'<div class="{PLACEHOLDER_CLASS}"(?P<attrs>[^>]*)>(?P<body>.*?)</div>', re.DOTALL
 )
 ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
-
-ARTICLE_LISTS = (
-    "articles",
-    "translations",
-    "hidden_articles",
-    "hidden_translations",
-    "drafts",
-    "drafts_translations",
-)
-PAGE_LISTS = (
-    "pages",
-    "translations",
-    "hidden_pages",
-    "hidden_translations",
-    "draft_pages",
-    "draft_translations",
-)
 
 
 @dataclass
@@ -133,30 +117,22 @@ def render_content(content: Any, generator: Any) -> None:
         template = generator.env.get_template(f"partials/{name}.html")
         return template.render({"SITEURL": ctx.siteurl, **variables})
 
-    source = getattr(content, "_content", None)
+    source = html_source(content)
     if source and PLACEHOLDER_CLASS in source:
-        content._content = PLACEHOLDER.sub(render_placeholder, source)
-        forget_rendered(content)  # a plugin may have read the placeholders already
+        # (forgetting what was rendered: a plugin may have read the placeholders already)
+        set_html_source(content, PLACEHOLDER.sub(render_placeholder, source))
     content.kp_components = components
-
-
-def _contents(generator: Any, lists: tuple[str, ...]) -> list[Any]:
-    seen: dict[int, Any] = {}
-    for name in lists:
-        for content in getattr(generator, name, None) or []:
-            seen.setdefault(id(content), content)
-    return list(seen.values())
 
 
 def render_articles(generator: Any) -> None:
     from .consultation import article_cta
 
     settings = studio_settings(generator.settings)
-    for article in _contents(generator, ARTICLE_LISTS):
+    for article in all_content([generator]):
         render_content(article, generator)
         article.cta = article_cta(article, settings)
 
 
 def render_pages(generator: Any) -> None:
-    for page in _contents(generator, PAGE_LISTS):
+    for page in all_content([generator]):
         render_content(page, generator)

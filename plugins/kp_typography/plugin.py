@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 
+from kp_common.pelican_compat import transform_what_readers_return
 from pelican import signals
 
 from .typography import typeset
@@ -40,14 +41,11 @@ def make_typesetter(settings: dict):
     return lambda text: typeset(text, ignore_tags)
 
 
-def typeset_reader(reader, typeset) -> None:
-    """Make ``reader`` (a reader instance) return typeset content, title and summary."""
-    if getattr(reader, "_kp_typography", False):
-        return  # a warm reader kept across rebuilds is wrapped once
-    read_plain = reader.read
+def typeset_output(typeset):
+    """What to pass a reader's ``(content, metadata)`` through: typeset content, title and
+    summary."""
 
-    def read(source_path):
-        content, metadata = read_plain(source_path)
+    def transform(content, metadata):
         if content:
             content = typeset(content)
         for field in ("title", "summary"):
@@ -55,8 +53,7 @@ def typeset_reader(reader, typeset) -> None:
                 metadata[field] = typeset(metadata[field])
         return content, metadata
 
-    reader.read = read
-    reader._kp_typography = True
+    return transform
 
 
 def _enabled(settings: dict) -> bool:
@@ -66,20 +63,20 @@ def _enabled(settings: dict) -> bool:
 
 
 def install(generator) -> None:
-    """``generator_init``: wrap the generator's reader instances. Other plugins may swap
-    reader classes in ``readers_init`` (kp_studio does); by now those are in place."""
+    """``generator_init``: typeset what the generator's readers return, before Pelican's
+    reader cache stores it, instead of Pelican's own pass (see
+    ``pelican_compat.transform_what_readers_return``). Other plugins may swap reader classes
+    in ``readers_init`` (kp_studio does); by now those are in place."""
     readers = getattr(generator, "readers", None)
     if readers is None or not _enabled(generator.settings):
         return
-    if not generator.settings.get("TYPOGRIFY") or getattr(readers, "_kp_typography", False):
+    if not generator.settings.get("TYPOGRIFY"):
         return
     # Pelican's own pass stays off for these readers only: the site's settings keep
     # TYPOGRIFY on, and plugins that typeset their own text (kp_studio) read it there.
-    readers.settings = {**readers.settings, "TYPOGRIFY": False}
-    readers._kp_typography = True
-    typeset = make_typesetter(generator.settings)
-    for reader in readers.readers.values():
-        typeset_reader(reader, typeset)
+    transform_what_readers_return(
+        readers, typeset_output(make_typesetter(generator.settings)), instead_of_typogrify=True
+    )
 
 
 def register():

@@ -42,11 +42,12 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import nh3
+from kp_common.contents import all_content
+from kp_common.pelican_compat import html_source
 from kp_common.settings import site_settings
 
 from . import source as sources
 from .state import STATE, checked, report_once
-from .targets import all_content
 
 # -- the allow-list -----------------------------------------------------------------------
 
@@ -405,7 +406,7 @@ def check_all(generators) -> None:
     policy = Policy(generators[0].settings)
     policy_key = (policy.siteurl, tuple(sorted(policy.form_targets)))
     for content in all_content(generators):
-        raw = content._content or ""
+        raw = html_source(content) or ""
         key = (policy_key, hashlib.blake2b(raw.encode(), digest_size=16).digest())
         known = STATE.clean.get(("allowlist", content.source_path))
         if known == key:

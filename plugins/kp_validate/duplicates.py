@@ -13,11 +13,12 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 
+from kp_common.contents import CONTENT_LISTS, all_content
 from pelican.contents import Static
 
 from . import source as sources
 from .state import STATE, report_once
-from .targets import CONTENT_LISTS, Outputs, all_content
+from .targets import Outputs
 
 
 def check_output_paths(generators, outputs: Outputs) -> None:

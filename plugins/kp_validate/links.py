@@ -29,12 +29,14 @@ import posixpath
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+from kp_common.contents import all_content
+from kp_common.pelican_compat import html_source
 from kp_common.settings import safe_url
 
 from . import source as sources
 from .paths import inside_content
 from .state import STATE, checked, report_once, was_reported
-from .targets import Outputs, all_content, collect
+from .targets import Outputs, collect
 
 URL_ATTRIBUTES = {
     "a": ("href",),
@@ -63,7 +65,7 @@ def check_all(generators, outputs: Outputs | None = None) -> None:
     for content in all_content(generators):
         # What a clean result depends on: the HTML before Pelican resolves {filename}
         # links (whether their targets exist is in ``site_key``) and where the page is.
-        key = (site_key, content.url, _digest(content._content or ""))
+        key = (site_key, content.url, _digest(html_source(content) or ""))
         known = STATE.clean.get(("links", content.source_path))
         if known and known[0] == key and all(map(outputs.still_on_disk, known[1])):
             continue

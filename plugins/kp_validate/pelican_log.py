@@ -10,29 +10,23 @@ catches those records:
 * otherwise it is reported again through ``kp_common.errors.report`` with the file, the
   line (found by searching the source) and a fix, and the original is dropped.
 
+Which records are which (the texts, loggers and arguments of Pelican's log calls) is in
+``kp_common.pelican_compat.MESSAGES``, tested against the installed Pelican.
+
 Every other Pelican warning passes through unchanged, so the build driver still counts it
 and fails: nothing is silently lost.
 """
 
 from __future__ import annotations
 
-import inspect
 import logging
 import os
 import sys
 
-from pelican.contents import Content
+from kp_common.pelican_compat import MESSAGE_LOGGERS, content_being_linked, recognise
 
 from . import source as sources
 from .state import STATE, report_once, was_reported
-
-PELICAN_LOGGERS = (
-    "pelican.generators",
-    "pelican.contents",
-    "pelican.readers",
-    "pelican.utils",
-    "pelican.urlwrappers",
-)
 
 
 def _content_path(relative_or_absolute: str) -> str:
@@ -51,20 +45,8 @@ def _meta_line(path: str, *keys: str) -> int | None:
     return source.meta_line(*keys) if source else None
 
 
-def _linking_content() -> Content | None:
-    """The content object whose links Pelican is replacing right now, if any."""
-    frame = inspect.currentframe()
-    while frame is not None:
-        if frame.f_code.co_name == "_link_replacer":
-            candidate = frame.f_locals.get("self")
-            if isinstance(candidate, Content):
-                return candidate
-        frame = frame.f_back
-    return None
-
-
-def _could_not_process(record: logging.LogRecord) -> bool:
-    path = _content_path(str(record.args[0]))
+def _could_not_process(record: logging.LogRecord, fields: dict) -> bool:
+    path = _content_path(str(fields["path"]))
     if os.path.abspath(path) in STATE.failed_files:
         return False
     error = sys.exc_info()[1]
@@ -81,34 +63,39 @@ def _could_not_process(record: logging.LogRecord) -> bool:
     return False
 
 
-def _skipping(record: logging.LogRecord) -> bool:
-    path = str(record.args[0])
+def _missing_property(record: logging.LogRecord, fields: dict) -> bool:
+    path = str(fields["path"])
     if os.path.abspath(path) in STATE.failed_files:
         return False
-    if "could not find information about" in record.msg:
-        prop = str(record.args[1])
-        report_once(
-            path,
-            prop,
-            "",
-            1,
-            f"This file has no {prop}, so it would be left out of the site.",
-            f'add a line "{prop.capitalize()}: ..." to the front matter at the top of the file.',
-        )
-    else:
-        report_once(
-            path,
-            "save_as",
-            "",
-            _meta_line(path, "save_as", "slug", "url"),
-            f"This file would be written outside the site folder ({record.args[1]!r}).",
-            "remove '..' and leading '/' from its Slug, Save_as or Url.",
-        )
+    prop = str(fields["property"])
+    report_once(
+        path,
+        prop,
+        "",
+        1,
+        f"This file has no {prop}, so it would be left out of the site.",
+        f'add a line "{prop.capitalize()}: ..." to the front matter at the top of the file.',
+    )
     return False
 
 
-def _unknown_status(record: logging.LogRecord) -> bool:
-    path = str(record.args[1])
+def _outside_output(record: logging.LogRecord, fields: dict) -> bool:
+    path = str(fields["path"])
+    if os.path.abspath(path) in STATE.failed_files:
+        return False
+    report_once(
+        path,
+        "save_as",
+        "",
+        _meta_line(path, "save_as", "slug", "url"),
+        f"This file would be written outside the site folder ({fields['save_as']!r}).",
+        "remove '..' and leading '/' from its Slug, Save_as or Url.",
+    )
+    return False
+
+
+def _unknown_status(record: logging.LogRecord, fields: dict) -> bool:
+    path = str(fields["path"])
     if os.path.abspath(path) in STATE.failed_files:
         return False
     report_once(
@@ -116,14 +103,14 @@ def _unknown_status(record: logging.LogRecord) -> bool:
         "status",
         "",
         _meta_line(path, "status"),
-        f"The status {record.args[0]!r} is unknown, so this file would be skipped.",
+        f"The status {fields['status']!r} is unknown, so this file would be skipped.",
         'use "Status: draft", "Status: hidden" or delete the line.',
     )
     return False
 
 
-def _duplicate_definition(record: logging.LogRecord) -> bool:
-    key, path = str(record.args[0]), str(record.args[1])
+def _duplicate_definition(record: logging.LogRecord, fields: dict) -> bool:
+    key, path = str(fields["key"]), str(fields["path"])
     if was_reported(path, "duplicate-key", key):
         return False
     report_once(
@@ -137,8 +124,8 @@ def _duplicate_definition(record: logging.LogRecord) -> bool:
     return False
 
 
-def _empty_alt(record: logging.LogRecord) -> bool:
-    image, path = str(record.args[0]), str(record.args[1])
+def _empty_alt(record: logging.LogRecord, fields: dict) -> bool:
+    image, path = str(fields["image"]), str(fields["path"])
     report_once(
         path,
         "alt",
@@ -151,9 +138,9 @@ def _empty_alt(record: logging.LogRecord) -> bool:
     return False
 
 
-def _unable_to_find(record: logging.LogRecord) -> bool:
-    target = str(record.args[0])
-    content = _linking_content()
+def _unable_to_find(record: logging.LogRecord, fields: dict) -> bool:
+    target = str(fields["target"])
+    content = content_being_linked()
     if content is None:
         record.msg = f"{record.msg} (a link in a file that could not be identified)"
         return True
@@ -173,8 +160,8 @@ def _unable_to_find(record: logging.LogRecord) -> bool:
     return False
 
 
-def _filename_for_static(record: logging.LogRecord) -> bool:
-    target, relative = str(record.args[0]), str(record.args[1])
+def _filename_for_static(record: logging.LogRecord, fields: dict) -> bool:
+    target, relative = str(fields["target"]), str(fields["path"])
     path = _content_path(relative)
     report_once(
         path,
@@ -187,9 +174,8 @@ def _filename_for_static(record: logging.LogRecord) -> bool:
     return False
 
 
-def _shared_slug(record: logging.LogRecord) -> bool:
-    count = int(record.args[0])
-    paths = [str(path) for path in record.args[-count:]]
+def _shared_slug(record: logging.LogRecord, fields: dict) -> bool:
+    paths = fields["paths"]
     STATE.duplicate_paths.update(os.path.abspath(path) for path in paths)
     for path in paths:
         others = ", ".join(sources.display(other) for other in paths if other != path)
@@ -205,43 +191,46 @@ def _shared_slug(record: logging.LogRecord) -> bool:
     return False
 
 
-def _no_slug(record: logging.LogRecord) -> bool:
+def _no_slug(record: logging.LogRecord, fields: dict) -> bool:
     # Reported with file and line by frontmatter; anything else keeps Pelican's words.
-    return str(record.args[1]) not in STATE.slugless_names
+    return str(fields["name"]) not in STATE.slugless_names
 
 
-HANDLERS = [
-    ("Could not process %s", _could_not_process),
-    ("Skipping %s: ", _skipping),
-    ("Unknown status ", _unknown_status),
-    ("Duplicate definition of `%s`", _duplicate_definition),
-    ("Empty alt attribute for image", _empty_alt),
-    ("Unable to find '%s'", _unable_to_find),
-    ("{filename} used for linking to static", _filename_for_static),
-    ('There are %s items "%s" with lang', _shared_slug),
-    ("Unable to generate valid slug for", _no_slug),
-    ("There are %s original (not translated) items", _shared_slug),
-]
+# Pelican's messages (their texts: kp_common.pelican_compat.MESSAGES) and what to do with each.
+HANDLERS = {
+    "could_not_process": _could_not_process,
+    "missing_property": _missing_property,
+    "outside_output": _outside_output,
+    "unknown_status": _unknown_status,
+    "duplicate_definition": _duplicate_definition,
+    "empty_alt": _empty_alt,
+    "unable_to_find": _unable_to_find,
+    "filename_for_static": _filename_for_static,
+    "same_lang": _shared_slug,
+    "several_originals": _shared_slug,
+    "no_slug": _no_slug,
+}
 
 
 class PelicanMessages(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.levelno < logging.WARNING or not isinstance(record.msg, str):
+        if record.levelno < logging.WARNING:
             return True
-        for prefix, handler in HANDLERS:
-            if record.msg.startswith(prefix):
-                try:
-                    return handler(record)
-                except Exception:  # never lose the original message to a bug in here
-                    return True
-        return True
+        recognised = recognise(record)
+        if recognised is None:
+            return True
+        name, fields = recognised
+        try:
+            return HANDLERS[name](record, fields)
+        except Exception:  # never lose the original message to a bug in here
+            return True
 
 
 FILTER = PelicanMessages()
 
 
 def install() -> None:
-    for name in PELICAN_LOGGERS:
+    for name in MESSAGE_LOGGERS:
         logger = logging.getLogger(name)
         if FILTER not in logger.filters:
             logger.addFilter(FILTER)

@@ -18,18 +18,18 @@ from __future__ import annotations
 import os
 from urllib.parse import urlparse
 
-from kp_common.pelican_compat import intrasite_links
+from kp_common.contents import all_content
+from kp_common.pelican_compat import html_source, intrasite_links
 
 from . import source as sources
 from .paths import inside_content
 from .state import STATE, report_once
-from .targets import all_content
 
 
 def refuse_outside_links(generator) -> None:
     context = generator.context
     for content in all_content([generator]):
-        if not getattr(content, "_content", None):
+        if not html_source(content):
             continue
         folder = os.path.relpath(os.path.dirname(content.source_path), STATE.content_root)
         refused = 0

@@ -17,22 +17,11 @@ import os
 import posixpath
 from urllib.parse import unquote
 
+from kp_common.contents import all_content
 from pelican.paginator import Paginator
 
 from .state import STATE
 
-CONTENT_LISTS = (
-    "articles",
-    "translations",
-    "hidden_articles",
-    "hidden_translations",
-    "drafts",
-    "drafts_translations",
-    "pages",
-    "hidden_pages",
-    "draft_pages",
-    "draft_translations",
-)
 FEEDS = (
     "FEED_ATOM",
     "FEED_RSS",
@@ -47,16 +36,6 @@ FEEDS = (
     "TRANSLATION_FEED_ATOM",
     "TRANSLATION_FEED_RSS",
 )
-
-
-def all_content(generators) -> list:
-    """Every post and page of the build, each once."""
-    seen: dict[int, object] = {}
-    for generator in generators:
-        for name in CONTENT_LISTS:
-            for content in getattr(generator, name, None) or []:
-                seen.setdefault(id(content), content)
-    return list(seen.values())
 
 
 class Outputs:
