@@ -18,6 +18,9 @@ SOURCES = [
     "README.md",
     "pyproject.toml",
     "package.json",
+    "package-lock.json",
+    ".ci",
+    ".pre-commit-config.yaml",
     "pelicanconf.py",
     "publishconf.py",
     "tasks.py",
@@ -55,6 +58,8 @@ def environment(project: Path, **extra: str) -> dict[str, str]:
     path = [str(project), str(project / "plugins")]
     env["PYTHONPATH"] = os.pathsep.join(path)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    env.pop("SITEURL", None)
+    # The project's own settings, not the developer's: no SITEURL or deploy target leaks in.
+    for name in [name for name in env if name == "SITEURL" or name.startswith("KP_DEPLOY_")]:
+        del env[name]
     env.update(extra)
     return env
