@@ -7,8 +7,9 @@ origin, in development only) and tells the browser to reload as soon as the page
 written; ``watch_and_rebuild`` (regenerate, Pelican's ``--autoreload``) only rebuilds.
 
 Files are watched by watchfiles (the operating system's change notifications: inotify on
-Linux), not polled. Changes that arrive together (watchfiles waits ``STEP_MS`` of quiet,
-at most ``DEBOUNCE_MS``), or while a rebuild runs, go to one rebuild. Which changes count
+Linux), not polled, from before the first build, so nothing saved meanwhile is missed.
+Changes that arrive together (watchfiles waits ``STEP_MS`` of quiet, at most
+``DEBOUNCE_MS``), or while a rebuild runs, go to one rebuild. Which changes count
 is ``sitetools.sources``: editors' temporary files and tests never do, and the tooling
 (``sitetools/``, ``tasks.py``) is not watched at all.
 
@@ -51,8 +52,17 @@ class SourceFilter:
         return not is_ignored(path, base or Path(path).parent)
 
 
-def watch_batches(paths: list[Path], stop: threading.Event | None = None):
-    """Sorted lists of changed files, one list per batch, as watchfiles reports them."""
+RUST_TIMEOUT_MS = 200  # how often the watcher thread looks up from the kernel when idle
+
+
+def watch_batches(
+    paths: list[Path], stop: threading.Event | None = None, ready: threading.Event | None = None
+):
+    """Sorted lists of changed files, one list per batch, as watchfiles reports them.
+
+    ``ready`` is set once the watches are in place (watchfiles first wakes up, with or
+    without a change): a change saved after that is never missed.
+    """
     import watchfiles
 
     for changes in watchfiles.watch(
@@ -61,44 +71,75 @@ def watch_batches(paths: list[Path], stop: threading.Event | None = None):
         step=STEP_MS,
         debounce=DEBOUNCE_MS,
         stop_event=stop,
-        rust_timeout=500,
+        rust_timeout=RUST_TIMEOUT_MS,
+        yield_on_timeout=True,  # the first wake-up says the watches are in place
         raise_interrupt=False,
     ):
-        yield sorted({path for _, path in changes})
+        if ready is not None:
+            ready.set()
+        if changes:
+            yield sorted({path for _, path in changes})
 
 
-def make_watcher(paths: list[Path], on_change: Callable[[list[str]], None]):
-    """A python-livereload watcher fed by watchfiles on a thread.
+class ChangeFeed:
+    """Watches ``paths`` on a thread from the moment it is made, and collects every changed
+    path until ``take()``: changes saved during the first build, or during a rebuild, go
+    to the next rebuild together. ``wake`` (if set) is called after each new batch."""
 
-    The thread only collects changed paths and wakes the server's IO loop; the rebuild
-    (``on_change``) runs on the loop, as python-livereload expects, and takes every path
-    collected by then, so changes made during a rebuild are batched into the next one.
+    def __init__(self, paths: list[Path]):
+        self.paths = paths
+        self.stop = threading.Event()
+        self.ready = threading.Event()
+        self.wake: Callable[[], None] | None = None
+        self._pending: set[str] = set()
+        self._arrived = threading.Condition()
+        threading.Thread(target=self._collect, name="watchfiles", daemon=True).start()
+        # A few hundred milliseconds; past the timeout, watch anyway (and say so).
+        if not self.ready.wait(10):
+            print("warning: the file watcher is slow to start", file=sys.stderr)
+
+    def _collect(self) -> None:
+        for batch in watch_batches(self.paths, self.stop, self.ready):
+            with self._arrived:
+                self._pending.update(batch)
+                self._arrived.notify_all()
+            if self.wake is not None:
+                self.wake()
+
+    @property
+    def pending(self) -> bool:
+        with self._arrived:
+            return bool(self._pending)
+
+    def take(self, timeout: float | None = None) -> list[str]:
+        """Every path changed since the last call (waiting up to ``timeout`` for one)."""
+        with self._arrived:
+            if timeout and not self._pending:
+                self._arrived.wait(timeout)
+            changed, self._pending = sorted(self._pending), set()
+        return changed
+
+
+def make_watcher(feed: ChangeFeed, on_change: Callable[[list[str]], None]):
+    """A python-livereload watcher fed by a ``ChangeFeed``.
+
+    The feed's thread only collects changed paths and wakes the server's IO loop; the
+    rebuild (``on_change``) runs on the loop, as python-livereload expects, and takes every
+    path collected by then, so changes made during a rebuild are batched into the next one.
     """
     from livereload.watcher import Watcher
     from tornado import ioloop
 
     class NotifiedWatcher(Watcher):
-        def __init__(self) -> None:
-            super().__init__()
-            self._pending: set[str] = set()
-            self._lock = threading.Lock()
-            self.stop = threading.Event()
-
         def start(self, callback) -> bool:
             loop = ioloop.IOLoop.current()
-
-            def feed() -> None:
-                for batch in watch_batches(paths, self.stop):
-                    with self._lock:
-                        self._pending.update(batch)
-                    loop.add_callback(callback)
-
-            threading.Thread(target=feed, name="watchfiles", daemon=True).start()
+            feed.wake = lambda: loop.add_callback(callback)
+            if feed.pending:  # saved during the first build
+                feed.wake()
             return True  # watching is ours: python-livereload adds no polling
 
         def examine(self):
-            with self._lock:
-                changed, self._pending = sorted(self._pending), set()
+            changed = feed.take()
             if not changed:
                 return None, None
             on_change(changed)
@@ -135,12 +176,16 @@ def _start(
     overrides: dict | None,
     watched: list[Path] | None,
     restart: Callable[[], None],
-) -> tuple[list[Path], Callable[[list[str]], None]]:
-    """The first build; then the folders to watch and what to do with a batch of changes."""
+) -> tuple[ChangeFeed, Callable[[list[str]], None]]:
+    """Start watching, then the first build; what to do with a batch of changes."""
     from sitetools.incremental import SiteSession
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     session = SiteSession(root / settings, output, overrides=overrides)
+    paths = watched or [root / name for name in (*WATCHED, settings)]
+    paths = [path for path in paths if path.exists()]
+    if session.content_root not in paths:
+        paths.append(session.content_root)
 
     def on_change(paths: list[str]) -> None:
         if any(is_code(path, root, settings) for path in paths):
@@ -154,12 +199,9 @@ def _start(
             result.seconds = time.perf_counter() - started
         _report(result)
 
+    feed = ChangeFeed(paths)  # before the build: a save during it is not lost
     _report(session.build())
-    paths = watched or [root / name for name in (*WATCHED, settings)]
-    paths = [path for path in paths if path.exists()]
-    if session.content_root not in paths:
-        paths.append(session.content_root)
-    return paths, on_change
+    return feed, on_change
 
 
 def watch_and_serve(
@@ -176,8 +218,8 @@ def watch_and_serve(
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
 
-    paths, on_change = _start(Path(root).resolve(), settings, output, overrides, watched, restart)
-    server = Server(watcher=make_watcher(paths, on_change))
+    feed, on_change = _start(Path(root).resolve(), settings, output, overrides, watched, restart)
+    server = Server(watcher=make_watcher(feed, on_change))
     # Our watcher batches changes itself: no need to hold back a second reload.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
     server.serve(host=host, port=port, root=str(output), open_url_delay=None)
@@ -193,7 +235,14 @@ def watch_and_rebuild(
     stop: threading.Event | None = None,
 ) -> None:
     """Build, then rebuild on every change until interrupted (regenerate)."""
-    paths, on_change = _start(Path(root).resolve(), settings, output, overrides, watched, restart)
-    print(f"Watching {', '.join(str(p) for p in paths)}; Ctrl-C stops.", flush=True)
-    for batch in watch_batches(paths, stop):
-        on_change(batch)
+    feed, on_change = _start(Path(root).resolve(), settings, output, overrides, watched, restart)
+    print(f"Watching {', '.join(str(p) for p in feed.paths)}; Ctrl-C stops.", flush=True)
+    try:
+        while not (stop is not None and stop.is_set()):
+            changed = feed.take(timeout=0.5)
+            if changed:
+                on_change(changed)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        feed.stop.set()
