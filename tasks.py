@@ -28,14 +28,19 @@ CHECK_OUTPUT = ROOT / "output-check"
 
 
 def _build(
-    settings: str, output: Path = OUTPUT, verbose: bool = False, gates: bool = False
+    settings: str,
+    output: Path = OUTPUT,
+    verbose: bool = False,
+    gates: bool = False,
+    cache: bool = True,
 ) -> None:
     from sitetools.build import build as run_build
     from sitetools.build import report
     from sitetools.production import production_steps
 
     steps = production_steps(settings, gates=gates) if settings == PUBLISH_SETTINGS else ()
-    status = report(run_build(settings, output, verbose=verbose, after_build=steps))
+    result = run_build(settings, output, verbose=verbose, after_build=steps, cache=cache)
+    status = report(result)
     if status:
         raise Exit(code=status)
 
@@ -55,6 +60,21 @@ def build(c, prod=False, verbose=False):
     _build(PUBLISH_SETTINGS if prod else DEV_SETTINGS, verbose=verbose)
 
 
+@task(
+    help={
+        "prod": "Use the production settings (publishconf.py).",
+        "verbose": "Show Pelican's progress.",
+    }
+)
+def rebuild(c, prod=False, verbose=False):
+    """Build the site from scratch: like `invoke build`, without the content cache.
+
+    Pelican's `rebuild` (a build with --delete-output-directory). Ours is as atomic as
+    `invoke build`: the new site replaces output/ only once it built without a problem.
+    """
+    _build(PUBLISH_SETTINGS if prod else DEV_SETTINGS, verbose=verbose, cache=False)
+
+
 @task
 def preview(c):
     """Build the site with the production settings (publishconf.py) into output/: fingerprinted,
@@ -72,6 +92,13 @@ def serve(c, port=PORT, host=HOST):
     serve_forever(OUTPUT, host=host, port=int(port))
 
 
+@task(help={"port": f"Port to listen on (default {PORT}).", "host": f"Address (default {HOST})."})
+def reserve(c, port=PORT, host=HOST):
+    """Build the site, then serve it at http://127.0.0.1:8000/ (Pelican's `reserve`)."""
+    build(c)
+    serve(c, port=port, host=host)
+
+
 @task(help={"port": f"Port to listen on (default {PORT})."})
 def livereload(c, port=PORT):
     """Build, serve on 127.0.0.1:8000, rebuild on any change to content, theme, plugins or
@@ -79,6 +106,18 @@ def livereload(c, port=PORT):
     from sitetools.livereload import watch_and_serve
 
     watch_and_serve(ROOT, DEV_SETTINGS, OUTPUT, host=HOST, port=int(port))
+
+
+@task
+def regenerate(c):
+    """Build, then rebuild output/ on every change, without a server (Pelican's name).
+
+    Like `invoke livereload` (incremental rebuilds, a restart when settings or plugin code
+    change) but serving nothing: Pelican's `regenerate`, `pelican --autoreload`. Ctrl-C
+    stops."""
+    from sitetools.livereload import watch_and_rebuild
+
+    watch_and_rebuild(ROOT, DEV_SETTINGS, OUTPUT)
 
 
 @task(help={"title": "The post's title.", "category": "Its category (default: Journal)."})
@@ -142,8 +181,11 @@ def import_wordpress(c, export, uploads=None, content="content", category="Journ
 
 @task
 def clean(c):
-    """Delete the output folders (output/ and its leftovers), and nothing else."""
-    for path in [OUTPUT, *ROOT.glob("output.*"), ROOT / "output-check"]:
+    """Delete output/, output-publish/, output-check/ and leftovers, and nothing else.
+
+    Leftovers are the folders an interrupted build leaves beside output/ (output.building-*,
+    output.retired-*). A symlink among them is removed itself, never what it points to."""
+    for path in [OUTPUT, *sorted(ROOT.glob("output.*")), *sorted(ROOT.glob("output-*"))]:
         if path.is_symlink():  # remove the link itself, never what it points to
             path.unlink()
             continue
@@ -214,15 +256,17 @@ def check(c, page=None):
 
 
 @task(
+    aliases=["publish"],
     help={
         "target": "rsync, gh-pages or local (default: DEPLOY['target'] or KP_DEPLOY_TARGET).",
         "dry_run": "List what would change and change nothing.",
-    }
+    },
 )
 def deploy(c, target=None, dry_run=False):
     """Build with publishconf.py, run the quality checks, and ship output/ to the target.
 
     Nothing is shipped if the build or any check fails. See the README for the targets.
+    `invoke publish` is the same task, under the name Pelican's own tasks.py gives it.
     """
     from sitetools.deploy import main as deploy_main
 
@@ -236,3 +280,15 @@ def deploy(c, target=None, dry_run=False):
     status = deploy_main(argv)
     if status:
         raise Exit(code=status)
+
+
+@task(
+    name="gh-pages",
+    help={"dry_run": "List what would change and change nothing."},
+)
+def gh_pages(c, dry_run=False):
+    """Deploy to GitHub Pages: `invoke deploy --target gh-pages`, under Pelican's name.
+
+    Builds with publishconf.py, runs the quality checks, and pushes output/ as one commit to
+    the gh-pages branch (DEPLOY["gh-pages"] in publishconf.py, or KP_DEPLOY_REMOTE)."""
+    deploy(c, target="gh-pages", dry_run=dry_run)

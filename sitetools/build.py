@@ -177,16 +177,14 @@ CACHE_KEY_PACKAGES = ("pelican", "markdown", "pymdown-extensions", "typogrify", 
 
 def content_cache_key(settings_file: str | os.PathLike, content_path: str) -> str:
     """A hash of everything besides the file itself that shapes a reader's output."""
+    from sitetools.sources import code_files
+
     root = Path(settings_file).resolve().parent
     digest = hashlib.sha256(f"{Path(settings_file).name}\0{Path(content_path).resolve()}".encode())
     # The settings files and the plugins (kp_common included) shape what a reader returns;
-    # the tooling (sitetools, tasks.py) does not, so editing it keeps the cache.
-    sources = sorted(root.glob("*conf.py")) + sorted(
-        path
-        for path in (root / "plugins").rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts and "tests" not in path.parts
-    )
-    for path in sources:
+    # the tooling (sitetools, tasks.py), tests and editors' temporary files do not, so
+    # editing them keeps the cache (the rule is sitetools.sources, shared with livereload).
+    for path in code_files(root):
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     for package in CACHE_KEY_PACKAGES:
         try:

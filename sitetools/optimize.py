@@ -202,8 +202,24 @@ def describe(minified: MinifyReport, compressed: CompressReport) -> str:
     )
 
 
-if __name__ == "__main__":
-    import sys
+def main(argv: list[str] | None = None) -> int:
+    import argparse
 
-    for folder in sys.argv[1:] or ["output"]:
-        print(describe(*optimize(Path(folder))))
+    parser = argparse.ArgumentParser(
+        prog="python -m sitetools.optimize",
+        description="Minify a built site's HTML, CSS and JS in place, then write .br and .gz "
+        "copies beside each text file (what `invoke build --prod` does after Pelican).",
+    )
+    parser.add_argument(
+        "folders", nargs="*", type=Path, default=[Path("output")], help="default: output"
+    )
+    args = parser.parse_args(argv)
+    for folder in args.folders:
+        if not folder.is_dir():
+            parser.error(f"{folder} is not a folder: build the site first (invoke build --prod)")
+        print(describe(*optimize(folder)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

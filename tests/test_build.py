@@ -90,11 +90,8 @@ def invoke(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 def test_every_task_says_what_it_does():
     listing = invoke("--list").stdout
     for name in ["build", "preview", "serve", "livereload", "new-post", "clean", "test"]:
-        line = next(
-            # A task's line starts with two spaces; a wrapped description is indented further.
-            (line for line in listing.splitlines() if line.startswith(f"  {name} ")),
-            "",
-        )
+        # A task's own line is indented by two spaces; wrapped descriptions by more.
+        line = next((line for line in listing.splitlines() if line.startswith(f"  {name} ")), "")
         assert len(line.split(maxsplit=1)) == 2, f"`invoke --list` has no description for {name}"
         summary = line.split(maxsplit=1)[1][:20]
         for help_call in [("--help", name), (name, "--help")]:

@@ -6,6 +6,13 @@ True`` (publishconf.py) it becomes ``theme/css/site.<hash>.css`` and the hashed 
 written beside the original, so servers can cache it forever (``immutable``): a
 changed file gets a new name.
 
+Pelican copies every theme file under its plain name too. Once the pages use the hashed
+names, the plain-named stylesheets and scripts are dead weight that a deploy would ship,
+so they are deleted, unless another theme file still refers to one by its plain name (a
+script importing a module): those stay, and so do images and fonts, which stylesheets
+load by their plain relative names. Pages reach theme files only through ``asset()``, so
+theme files are all that need reading.
+
 Why not webassets: it needs a bundling step and a cache folder of its own for what is,
 here, one stylesheet and a few small scripts; a content hash is all we need.
 """
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import shutil
 from pathlib import Path
 
@@ -22,6 +30,10 @@ from pelican import signals
 logger = logging.getLogger(__name__)
 
 HASH_LENGTH = 10
+# Plain copies of fingerprinted files of these kinds are deleted once nothing names them.
+DROPPED_SUFFIXES = (".css", ".js", ".mjs")
+# Theme files that may name another theme file.
+TEXT_SUFFIXES = (".css", ".js", ".mjs", ".svg", ".json", ".webmanifest", ".html", ".xml")
 
 
 def fingerprinted_name(relative_path: str, content: bytes) -> str:
@@ -29,6 +41,16 @@ def fingerprinted_name(relative_path: str, content: bytes) -> str:
     digest = hashlib.sha256(content).hexdigest()[:HASH_LENGTH]
     path = Path(relative_path)
     return str(path.with_name(f"{path.stem}.{digest}{path.suffix}"))
+
+
+# Block comments (CSS, JS) and whole-line ``//`` comments (JS): a file named in a comment
+# ("the gallery and its lightbox, js/lightbox.js") is not loaded by it. A ``//`` after code
+# is left alone (it may be part of a URL in a string), which can only keep a file.
+_COMMENTS = re.compile(r"/\*.*?\*/|^[ \t]*//[^\n]*", re.S | re.M)
+
+
+def _without_comments(text: str) -> str:
+    return _COMMENTS.sub("", text)
 
 
 class Assets:
@@ -71,6 +93,44 @@ class Assets:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(self.static_dir / original, target)
 
+    def drop_plain_copies(self) -> list[str]:
+        """With fingerprinting on, delete every stylesheet and script under its plain name
+        that no other theme file refers to by name; returns what was deleted (relative
+        paths). Pages name theme files only through ``asset()``, so in a fingerprinted
+        build they never use a plain name: a plain copy is either named by another theme
+        file or unused (e.g. the gallery's script on a site without a gallery)."""
+        if not self.fingerprint or not self.output_dir.is_dir():
+            return []
+        texts = {
+            path.relative_to(self.output_dir).as_posix(): _without_comments(
+                path.read_text("utf-8", "replace")
+            )
+            for path in sorted(self.output_dir.rglob("*"))
+            if path.suffix in TEXT_SUFFIXES and path.is_file()
+        }
+        hashed_names = set(self.used.values())
+        candidates = {
+            name
+            for name in texts
+            if Path(name).suffix in DROPPED_SUFFIXES and name not in hashed_names
+        }
+        own = {name: {name, self.used.get(name)} for name in candidates}
+        # A referenced plain copy stays, and what it refers to stays too: grow the set of
+        # kept files until nothing kept names another candidate.
+        kept = {name for name in texts if name not in candidates}
+        changed = True
+        while changed:
+            changed = False
+            for name in sorted(candidates - kept):
+                plain = Path(name).name
+                if any(plain in texts[other] for other in kept - own[name] if other in texts):
+                    kept.add(name)
+                    changed = True
+        dropped = sorted(candidates - kept)
+        for name in dropped:
+            (self.output_dir / name).unlink(missing_ok=True)
+        return dropped
+
 
 _assets: Assets | None = None
 
@@ -84,6 +144,7 @@ def install(pelican) -> None:
 def write(pelican) -> None:
     if _assets is not None:
         _assets.write_fingerprinted()
+        _assets.drop_plain_copies()
 
 
 def register():
