@@ -15,8 +15,9 @@ build's memory until they write to it, and never re-import the program that runs
 ``__main__`` guard cannot survive). Everything a worker imports is imported before the
 fork, so no lock another thread of the build holds can be copied locked.
 
-Peak memory of decoded pixels per worker: ~6-18 MB for a 24-50 MP camera JPEG
-(DCT-scaled), the full picture (~150 MB at 50 MP) for other formats.
+Peak RSS per worker, measured (benchmarks/README.md): 98 MB for a 50 MP camera JPEG
+(48 MB of it Python and Pillow; the picture is DCT-scaled), 291 MB for a 50 MP PNG,
+which is decoded whole (TIFF and HEIC alike).
 """
 
 from __future__ import annotations
