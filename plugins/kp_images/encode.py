@@ -62,8 +62,21 @@ class Result:
     job: Job
     files: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
     peak_kb: int = 0
     problem: ImageProblem | None = None
+
+
+def peak_kb() -> int:
+    """This process's own peak RSS (VmHWM: unlike ru_maxrss, not inherited from the
+    process that forked or started it)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def file_name(width: int, fmt: str) -> str:
@@ -72,7 +85,7 @@ def file_name(width: int, fmt: str) -> str:
 
 def encode(job: Job, avif_threads: int = 1) -> Result:
     """Make every file of ``job`` in its folder; a bad source is a Result with a problem."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     folder = Path(job.folder)
     folder.mkdir(parents=True, exist_ok=True)
     sizes = sorted(job.sizes, reverse=True)
@@ -92,8 +105,13 @@ def encode(job: Job, avif_threads: int = 1) -> Result:
             written += 1
     manifest = {"sizes": [list(size[:2]) for size in job.sizes], "source": job.name}
     _write(folder / MANIFEST, json.dumps(manifest).encode())
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return Result(job, files=written, seconds=time.perf_counter() - started, peak_kb=peak)
+    return Result(
+        job,
+        files=written,
+        seconds=time.perf_counter() - started,
+        cpu_seconds=time.process_time() - cpu,
+        peak_kb=peak_kb(),
+    )
 
 
 def _save(picture, path: Path, fmt: str, quality: int, job: Job, icc, avif_threads: int) -> None:

@@ -72,7 +72,7 @@ PROCESSABLE = SUFFIXES
 LINK_PREFIX = re.compile(r"^(?:\{(?:static|attach)\}|\|(?:static|attach)\|)")
 INDEX_FILE = "sources.json"
 # How long this process spent on image work, for the benchmark (benchmarks/images.py).
-STATS = {"seconds": 0.0, "encoded_photos": 0}
+STATS = {"seconds": 0.0, "cpu_seconds": 0.0, "encoded_photos": 0, "worker_peak_kb": 0}
 
 
 class _Timed:
@@ -82,13 +82,14 @@ class _Timed:
 
     def __enter__(self):
         if _Timed.depth == 0:
-            self.started = time.perf_counter()
+            self.started, self.cpu = time.perf_counter(), time.process_time()
         _Timed.depth += 1
 
     def __exit__(self, *_exc):
         _Timed.depth -= 1
         if _Timed.depth == 0:
             STATS["seconds"] += time.perf_counter() - self.started
+            STATS["cpu_seconds"] += time.process_time() - self.cpu
 
 
 class ImageError(ValueError):
@@ -433,6 +434,7 @@ class ResponsiveImages:
         failed = 0
         if jobs:
             progress = Progress(len(jobs))
+            pooled = len(jobs) > 1 and self.options.workers > 1  # else: in this process
 
             def done(result) -> None:
                 nonlocal failed
@@ -440,6 +442,9 @@ class ResponsiveImages:
                     failed += 1
                     self._encode_failed(result)
                 self.encoded += result.files
+                if pooled:  # the workers' CPU and memory, for the benchmark
+                    STATS["cpu_seconds"] += result.cpu_seconds
+                    STATS["worker_peak_kb"] = max(STATS["worker_peak_kb"], result.peak_kb)
                 progress.advance(result.files)
 
             run_all(jobs, self.options.workers, done)
