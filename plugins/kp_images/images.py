@@ -457,9 +457,15 @@ class ResponsiveImages:
     def _encode_failed(self, result) -> None:
         source = Path(result.job.source)
         problem = result.problem
-        for rel, cached in list(self.published.items()):
-            if str(cached.parent) == result.job.folder:
-                del self.published[rel]
+        missing = [
+            rel for rel, cached in self.published.items() if str(cached.parent) == result.job.folder
+        ]
+        for rel in missing:
+            del self.published[rel]
+        # The pages already point at these files. The error below fails the build, so
+        # nothing is published; the link check need not add "leads nowhere" for each.
+        extra = list(self.settings.get("KP_VALIDATE_EXTRA_OUTPUTS") or [])
+        self.settings["KP_VALIDATE_EXTRA_OUTPUTS"] = extra + missing
         for where, line in self._uses.get(source) or [(str(source), None)]:
             self._report(where, line, problem.problem, problem.fix)
         self._put_back(source)
