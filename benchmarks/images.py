@@ -85,6 +85,7 @@ def write_site(content: Path, photos: list[Path]) -> None:
 
 def run_ours(content: Path, work: Path, cache: Path) -> dict:
     from kp_images import images
+
     from sitetools.build import build
 
     started = time.perf_counter()
@@ -125,9 +126,8 @@ def _reference_sizes(width: int, height: int) -> list[tuple[int, int, tuple[str,
 def reference_encode(job: tuple[str, str]) -> tuple[int, float, int]:
     """One photo, the straightforward way: draft decode, each size from the decoded one.
     Returns (files written, CPU seconds, this worker's peak RSS in kB)."""
-    from PIL import Image, ImageOps
-
     from kp_images.encode import peak_kb
+    from PIL import Image, ImageOps
 
     cpu = time.process_time()
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageCms
-from sitetools.chromium import CHROMIUM, CHROMIUM_ARGS
 
 from kp_images import ResponsiveImages
 from kp_images.tests import camera_files
+from sitetools.chromium import CHROMIUM, CHROMIUM_ARGS
 
 PATCH = (200, 60, 50)  # a saturated red, still inside sRGB once converted (no clipping)
 TOLERANCE = 6  # lossy encoders on a flat patch

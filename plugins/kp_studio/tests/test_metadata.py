@@ -123,7 +123,7 @@ def test_a_gps_source_is_named_in_a_warning_and_the_build_still_publishes(leaky_
 
 
 def test_no_published_image_carries_any_of_it(leaky_build):
-    result, sources, _digests, _warnings = leaky_build
+    result, _sources, _digests, _warnings = leaky_build
     images = [p for p in result.output.rglob("*") if p.suffix.lower() in metadata.IMAGE_SUFFIXES]
     assert len(images) >= 10 and any(p.name.endswith(".diff.png") for p in images)
     for path in images:
