@@ -19,10 +19,14 @@ def test_portfolio_is_in_the_menu_and_shows_every_portfolio_photo(site: Path):
     gallery = soup(site / "portfolio/index.html").select_one("section.kp-gallery")
     links = gallery.select("a.kp-gallery__link")
     photos = sorted(p.name for p in (ROOT / "content/images/portfolio").glob("*.jpg"))
-    assert sorted(a["href"].rsplit("/", 1)[1] for a in links) == photos
+    # Each links to its full image: a derivative named after the photo, never the original.
+    stems = sorted(a["href"].rsplit("/", 1)[1].split("-")[0] + ".jpg" for a in links)
+    assert stems == photos
     for link in links:
         assert link.img["alt"].strip() and link.img["width"] and link.img["height"]
+        assert link["href"].startswith("/images/r/")
         assert (site / link["href"].lstrip("/")).is_file()
+    assert not (site / "images" / "portfolio").exists()
 
 
 def test_headshots_page_has_packages_testimonials_and_the_faq(site: Path):

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from conftest import html_pages, soup
+from tests.sitebuild import html_pages, soup
 
 SITEURL = "https://kpstudios.example"  # publishconf.PUBLISH_SITEURL
 FINGERPRINTED = re.compile(r"\.[0-9a-f]{10}\.(css|m?js)$")

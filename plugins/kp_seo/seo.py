@@ -126,17 +126,29 @@ def _image(content, base: str) -> tuple[str | None, str, tuple[int, int] | None]
     alt = content.metadata.get("image_alt", "") if content is not None else ""
     if not path:
         return None, "", None
-    try:  # the largest JPEG derivative: small, metadata-free, and every preview bot reads JPEG
+    try:  # the largest JPEG derivative: small, private-metadata-free, every bot reads JPEG
         from kp_images.images import pipeline
 
         derivatives = pipeline(content.settings)
-        images = derivatives.image_set(path, alt)
-        largest = images.srcset.split(", ")[-1].rsplit(" ", 1)[0]
-        width = images.widths[-1]
-        size = (width, round(images.height * width / images.width))
-        return jsonld._absolute(largest.removeprefix(derivatives.siteurl), base), alt, size
-    except (ImportError, RuntimeError, OSError):
+    except (ImportError, RuntimeError):  # kp_images not loaded (a plugin's own test build)
         return jsonld._absolute(path, base), alt, None
+    try:
+        url, width, height = derivatives.image_set(path, alt).largest_jpeg
+    except (OSError, ValueError):  # not a photo we publish: reported with its line already
+        return None, "", None
+    return jsonld._absolute(url.removeprefix(derivatives.siteurl), base), alt, (width, height)
+
+
+def _image_objects(content, base: str) -> list[dict]:
+    """schema.org ImageObject of each photo the page shows (creator, copyright, licence)."""
+    if content is None:
+        return []
+    try:
+        from kp_images.images import image_objects
+
+        return image_objects(content.settings, content, base)
+    except (ImportError, RuntimeError):
+        return []
 
 
 def build(context: dict) -> SeoData:
@@ -201,6 +213,7 @@ def build(context: dict) -> SeoData:
         structured.append(posting)
     if is_home or _is_studio_page(page, settings):
         structured.append(_studio(settings, studio, base))
+    structured += _image_objects(content, base)
     trail = _trail(context, base, canonical, heading, is_home)
     if trail:
         structured.append(jsonld.breadcrumbs(trail))

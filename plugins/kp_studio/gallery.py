@@ -22,7 +22,8 @@ Parsing checks the options and each entry; rendering (``prepare``) reads the fol
 the files, since they may change while a page stays in Pelican's cache. Thumbnails carry
 the displayed width and height (no layout shift). ``partials/gallery.html`` holds the
 markup, including a closed ``<dialog>`` that ``js/lightbox.js`` opens; without JS the
-links go to the images.
+links go to the full images: kp_images derivatives (never the camera original), the
+largest no longer than ``KP_IMAGES["max_edge"]``.
 """
 
 from __future__ import annotations
@@ -93,27 +94,11 @@ class GalleryBlock(StudioBlock):
             return None
         items = []
         for number, entry in enumerate(entries, start=1):
-            try:
-                path = imagefile.resolve(ctx.content_dir, entry["src"])
-                width, height = imagefile.displayed_size(path, entry["src"])
-            except AuthorError as error:
-                _report(ctx, entry, error.problem, error.fix)
-                continue
-            items.append(
-                {
-                    "number": number,
-                    "href": "{static}/" + entry["src"],
-                    "src": "{static}/" + entry["src"],
-                    "path": entry["src"],
-                    "alt": entry["alt"],
-                    "caption": ctx.typography(entry.get("caption")),
-                    "width": width,
-                    "height": height,
-                }
-            )
+            item = _item(number, entry, ctx)
+            if item is not None:
+                items.append(item)
         if ctx.failed:
             return None
-        _add_responsive_thumbnails(items, ctx.generator.settings)
         return {
             "gallery": {
                 "id": f"kp-gallery-{ctx.line or 0}",
@@ -127,24 +112,52 @@ class GalleryBlock(StudioBlock):
 THUMBNAIL_SIZES = "(min-width: 760px) 240px, (min-width: 480px) 50vw, 100vw"
 
 
-def _add_responsive_thumbnails(items: list[dict[str, Any]], settings: dict) -> None:
-    """Thumbnails from kp_images (AVIF/WebP/JPEG, metadata-free) when that plugin runs.
-
-    Without it the thumbnail is the original, with the same width and height. The
-    lightbox gets the JPEG derivatives as ``srcset``, so a phone does not load the original.
-    """
+def _item(number: int, entry: dict[str, Any], ctx) -> dict[str, Any] | None:
+    """One photo: thumbnails and its full image from kp_images (AVIF/WebP/JPEG, never the
+    original: the link and the lightbox get the JPEG derivatives, the largest no longer
+    than ``KP_IMAGES["max_edge"]``). Without kp_images, the original, checked here."""
+    where = entry.get("sidecar") or ctx.content.source_path
+    line = entry.get("line") or ctx.option_line("images") or ctx.option_line("folder")
     try:
-        from kp_images.images import pipeline
-
-        images = pipeline(settings)
-    except (ImportError, RuntimeError):
-        return
-    for item in items:
-        picture = images.image_set(
-            item["path"], item["alt"], sizes=THUMBNAIL_SIZES, css_class="kp-gallery__thumb"
+        path = imagefile.resolve(ctx.content_dir, entry["src"])
+        picture = imagefile.web_image(
+            ctx.generator.settings,
+            path,
+            entry["src"],
+            entry["alt"],
+            used_by=(where, line),
+            sizes=THUMBNAIL_SIZES,
+            css_class="kp-gallery__thumb",
+            caption=entry.get("caption") or "",
+            shown_on=ctx.content.source_path,
         )
-        item["picture"] = picture
-        item["full_srcset"] = picture.srcset
+        if picture is None:
+            width, height = imagefile.displayed_size(path, entry["src"])
+    except AuthorError as error:
+        _report(ctx, entry, error.problem, error.fix)
+        return None
+    item = {
+        "number": number,
+        "href": "{static}/" + entry["src"],
+        "src": "{static}/" + entry["src"],
+        "path": entry["src"],
+        "alt": entry["alt"],
+        "caption": ctx.typography(entry.get("caption")),
+    }
+    if picture is None:
+        return {**item, "width": width, "height": height}
+    full_srcset = picture.srcset
+    if picture.full_width not in picture.widths:
+        full_srcset += f", {picture.full} {picture.full_width}w"
+    return {
+        **item,
+        "href": picture.full,
+        "src": picture.src,
+        "width": picture.full_width,
+        "height": picture.full_height,
+        "picture": picture,
+        "full_srcset": full_srcset,
+    }
 
 
 def check_entries(

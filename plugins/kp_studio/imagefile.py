@@ -1,8 +1,15 @@
-"""Checks shared by every block that shows an image: it is a web image, and how big it is.
+"""Checks shared by every block that shows an image: it is a photo we publish, how big it is.
+
+:func:`web_image` is the way in: through kp_images, a photo (JPEG, PNG, WebP, AVIF, TIFF,
+HEIC) becomes derivatives no longer than ``KP_IMAGES["max_edge"]``, and only the header is
+read here (the file is decoded once, with every other photo, by kp_images' pool; a
+truncated file is reported then, with the file and line given here as ``used_by``).
+Without kp_images (a plugin's own test build), :func:`displayed_size` checks the file the
+slow way and the original is shown.
 
 The size is the *displayed* one: an EXIF orientation of 5-8 (a camera held upright)
-swaps width and height, and the published copy has that orientation applied (see
-``metadata.py``), so ``width``/``height`` attributes match what the browser draws.
+swaps width and height, and the published copy has that orientation applied, so
+``width``/``height`` attributes match what the browser draws.
 """
 
 from __future__ import annotations
@@ -14,7 +21,9 @@ from PIL import Image, UnidentifiedImageError
 from PIL.Image import DecompressionBombError
 
 WEB_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
+# What a gallery folder may hold: web images, and through kp_images TIFF and HEIC too.
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif"}
+IMAGE_SUFFIXES |= {".tif", ".tiff", ".heic", ".heif"}
 ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
 # What Pillow raises for a file that is not a (complete, sane) image.
 UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, DecompressionBombError)
@@ -61,3 +70,18 @@ def displayed_size(path: str, relative: str) -> tuple[int, int]:
             f"The image {relative} cannot be read as an image ({error}).",
             "Open it in an image editor and export it again as JPEG or PNG.",
         ) from None
+
+
+def web_image(settings: dict, path: str, relative: str, alt: str, used_by, **options):
+    """kp_images' ImageSet for ``path``; None without kp_images; AuthorError if it is not a
+    photo we can publish. ``used_by`` is (file, line) of the text that shows it."""
+    try:
+        from kp_images.images import ImageError, pipeline
+
+        images = pipeline(settings)
+    except (ImportError, RuntimeError):
+        return None
+    try:
+        return images.image_set(path, alt, used_by=used_by, **options)
+    except ImageError as error:
+        raise AuthorError(error.problem, error.fix) from None  # it names the file

@@ -1,10 +1,16 @@
 """Published images leak nothing: no GPS position, camera serial, owner or edit history.
 
 Studio portraits come straight from a camera or an editor, and their metadata can say
-where a client lives (GPS), whose camera it was (serial numbers, owner name) and how the
-photo was edited (software, XMP history). Every image the build publishes is cleaned
-after Pelican has written the output (``finalized``): static copies of the originals,
-comparison overlays, responsive derivatives, whatever else lands in the output folder.
+where a client lives (GPS), whose camera it was (serial numbers, owner name), who is in
+the picture (face regions) and how the photo was edited (software, XMP history).
+
+Photos are published only as kp_images derivatives, written with nothing of the source
+but the studio's rights (copyright, creator, credit, usage terms) and the colour profile
+(see ``kp_images.rights``). This module is the safety net for every *other* image that
+lands in the output folder (comparison overlays, theme art, a GIF): after Pelican has
+written the output (``finalized``) each is cleaned of all metadata but its ICC profile,
+and :func:`leaks` is what the tests use to prove that no published image says anything
+private.
 
 * JPEG, PNG and WebP are cleaned *losslessly*, in their containers: the metadata segments
   or chunks are dropped (JPEG APP1 Exif/XMP, APP3-APP13 incl. IPTC/Photoshop, APP15,
@@ -47,16 +53,33 @@ GPS_WARNING = "carries a GPS position in its metadata"
 GPS_IFD = 0x8825
 EXIF_IFD = 0x8769
 ORIENTATION = 0x0112
-# Tags a test looks for (``leaks``); cleaning drops all metadata, not just these.
+# Tags a test looks for (``leaks``); cleaning drops all metadata, not just these. Artist
+# and Copyright are not leaks: the studio's photos keep them (kp_images.rights).
 IFD0_LEAKS = {
-    0x013B: "Artist",
     0x0131: "Software",
-    0x8298: "Copyright",
     0xC62F: "CameraSerialNumber",
     0x010F: "Make",
     0x0110: "Model",
+    0x0132: "DateTime",
 }
 EXIF_LEAKS = {0xA430: "CameraOwnerName", 0xA431: "BodySerialNumber", 0xA435: "LensSerialNumber"}
+IFD1 = 0x0001  # Pillow's key for the thumbnail's IFD
+# XMP properties that say where, with what, by whom or how (the rights fields are kept).
+XMP_LEAKS = {
+    b"xmpMM:": "XMP edit history",
+    b"mwg-rs:": "face regions",
+    b"MPRI:": "face regions",
+    b"MP:RegionInfo": "face regions",
+    b"GPS": "GPS position",
+    b"SerialNumber": "serial number",
+    b"CreatorTool": "software",
+    b"OwnerName": "owner",
+    b"photoshop:City": "location",
+    b"Iptc4xmpCore:Location": "location",
+}
+# IPTC datasets a published photo may carry: character set, record version, by-line,
+# credit, copyright notice.
+IPTC_KEPT = {(1, 90), (2, 0), (2, 80), (2, 110), (2, 116)}
 
 JPEG_KEEP_APP = {0xE0, 0xEE}  # JFIF, Adobe (colour transform); ICC APP2 is checked apart
 ICC_SIGNATURE = b"ICC_PROFILE\x00"
@@ -80,14 +103,27 @@ def leaks(path: str | os.PathLike) -> list[str]:
         found += [name for tag, name in EXIF_LEAKS.items() if tag in details]
         if exif.get(ORIENTATION, 1) != 1:
             found.append(f"orientation tag {exif[ORIENTATION]}")
+        if exif.get_ifd(IFD1):
+            found.append("EXIF thumbnail")
+        if image.info.get("mp") or image.format == "MPO":
+            found.append("MPF preview images")
         info = image.info
-        xmp = info.get("xmp") or info.get("XML:com.adobe.xmp") or b""
-        if xmp:
-            found.append("XMP" + (" edit history" if b"History" in _bytes(xmp) else ""))
-        for key in ("comment", "photoshop", "Software", "Author", "Comment"):
+        xmp = _bytes(info.get("xmp") or info.get("XML:com.adobe.xmp") or b"")
+        found += sorted({name for needle, name in XMP_LEAKS.items() if needle in xmp})
+        found += [f"IPTC {r}:{d}" for r, d in sorted(_iptc_keys(image) - IPTC_KEPT)]
+        for key in ("comment", "Software", "Author", "Comment"):
             if info.get(key):
                 found.append(f"{key} ({str(info[key])[:40]!r})")
     return found
+
+
+def _iptc_keys(image) -> set[tuple[int, int]]:
+    from PIL import IptcImagePlugin
+
+    try:
+        return set(IptcImagePlugin.getiptcinfo(image) or {})
+    except (OSError, SyntaxError, ValueError, IndexError, struct.error):
+        return {(0, 0)}  # unreadable IPTC is not IPTC we wrote
 
 
 def has_gps(path: str | os.PathLike) -> bool:
@@ -256,7 +292,8 @@ def clean_file(path: Path) -> bool:
     return True
 
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".avif"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif"}
+SOURCE_ONLY = {".tif", ".tiff", ".heic", ".heif"}  # read, never published as they are
 
 
 # Output image -> its stamp when last found or made clean, for as long as one Pelican
@@ -269,12 +306,25 @@ def forget_clean_images(_pelican=None) -> None:
     _known_clean.clear()
 
 
+def _derivatives(settings: dict) -> set[str]:
+    """kp_images' files (already written to the policy, with the rights kept): not ours."""
+    try:
+        from kp_images.images import pipeline
+
+        return set(pipeline(settings).published)
+    except (ImportError, RuntimeError):
+        return set()
+
+
 def clean_output(pelican) -> None:
-    """``finalized`` handler: clean every image in the output folder."""
+    """``finalized`` handler: clean every other image in the output folder."""
     output = Path(pelican.settings["OUTPUT_PATH"])
+    derivatives = _derivatives(pelican.settings)
     cleaned = 0
     for path in sorted(output.rglob("*")):
         if path.suffix.lower() not in IMAGE_SUFFIXES or path.is_symlink() or not path.is_file():
+            continue
+        if path.relative_to(output).as_posix() in derivatives:
             continue
         if _known_clean.get(path) == stamp(path):
             continue
@@ -287,7 +337,7 @@ def warn_about_gps(generator) -> None:
     """``static_generator_finalized`` handler: name every source image that has a GPS position."""
     for static in getattr(generator, "staticfiles", []):
         source = getattr(static, "source_path", None)
-        is_image = source and Path(source).suffix.lower() in IMAGE_SUFFIXES | {".tif", ".tiff"}
+        is_image = source and Path(source).suffix.lower() in IMAGE_SUFFIXES | SOURCE_ONLY
         if is_image and has_gps(source):
             logger.warning(
                 "%s %s. The published copy is stripped of it, but the file in the "

@@ -176,15 +176,37 @@ def load_testimonials(content_dir: str, settings: dict) -> list[dict[str, Any]]:
     return result
 
 
+# The photo is shown 3.5rem (56 CSS px) wide: derivatives for 1x, 2x and 3x screens,
+# never the original (a camera file would be 10 MB for a 56 px circle).
+AVATAR_WIDTHS = (56, 112, 168)
+AVATAR_SIZES = "3.5rem"
+
+
 def _photo(content_dir: str, entry, problems, settings) -> dict[str, Any] | None:
+    """The client's photo as small kp_images derivatives (``picture``); without kp_images,
+    the original file with its size."""
     line = entry.line_of("photo")
     try:
         relative = content_path(entry["photo"])
         path = imagefile.resolve(content_dir, relative)
-        width, height = imagefile.displayed_size(path, relative)
+        picture = imagefile.web_image(
+            settings,
+            path,
+            relative,
+            "",
+            used_by=(problems.path, line),
+            sizes=AVATAR_SIZES,
+            widths=AVATAR_WIDTHS,
+            css_class="testimonial__photo",
+            decorative=True,
+        )
+        if picture is None:
+            width, height = imagefile.displayed_size(path, relative)
     except AuthorError as error:
         problems.add(line, f"The testimonial's photo: {error.problem}", error.fix)
         return None
+    if picture is not None:
+        return {"path": relative, "picture": picture}
     return {
         "path": relative,
         "src": f"{settings.get('SITEURL', '')}/{relative}",

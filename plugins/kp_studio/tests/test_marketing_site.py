@@ -25,11 +25,10 @@ def test_folder_gallery_follows_the_sidecar_with_sizes_alt_and_links(site: Path)
     gallery = soup(site / PORTFOLIO).select_one("section.kp-gallery")
     assert gallery["aria-label"] == "Test portfolio"
     links = gallery.select("a.kp-gallery__link")
-    assert [a["href"] for a in links] == [
-        "/images/folder/two.jpg",
-        "/images/folder/one.jpg",
-        "/images/folder/three.jpg",
-    ]
+    # Each links to its full image: a derivative (never the original), in the sidecar's order.
+    assert [a["href"].split("/")[-1].split("-")[0] for a in links] == ["two", "one", "three"]
+    assert all(a["href"].startswith("/images/r/") for a in links)
+    assert not (site / "images/folder").exists()
     for link in links:
         thumb = link.img
         with Image.open(site / link["href"].lstrip("/")) as image:

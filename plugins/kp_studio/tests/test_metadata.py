@@ -3,7 +3,8 @@
 The source images are made here with Pillow, with a GPS position, camera and body serial
 numbers, the owner's name, the artist, the editing software, an XMP edit history, a
 comment, an ICC profile and (for some) a rotated EXIF orientation, so the test proves the
-stripping rather than trusting clean samples.
+stripping rather than trusting clean samples. The artist and the copyright are the
+studio's, and are kept (kp_images.rights); no original is published at all.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ XMP = (
 )
 EXPECTED_SOURCE_LEAKS = {
     "GPS position",
-    "Artist",
     "Software",
     "CameraSerialNumber",
     "CameraOwnerName",
@@ -120,49 +120,70 @@ def test_a_gps_source_is_named_in_a_warning_and_the_build_still_publishes(leaky_
 
 
 def test_no_published_image_carries_any_of_it(leaky_build):
-    result, sources, _digests, _warnings = leaky_build
+    result, _sources, _digests, _warnings = leaky_build
     images = [p for p in result.output.rglob("*") if p.suffix.lower() in metadata.IMAGE_SUFFIXES]
     assert len(images) >= 10 and any(p.name.endswith(".diff.png") for p in images)
     for path in images:
         assert metadata.leaks(path) == [], path
         with Image.open(path) as image:
-            assert not image.getexif(), path
-            assert not {"exif", "xmp", "XML:com.adobe.xmp", "comment"} & set(image.info), path
-    # Every leaky original is published (gallery link, comparison) and keeps its profile.
-    for name in sources:
-        with Image.open(result.output / "images/leaky" / name) as image:
-            assert image.info.get("icc_profile") == ICC, name
+            # Only the studio's rights are left: the artist and a copyright notice.
+            assert set(image.getexif()) <= {0x013B, 0x8298}, path
+            assert not {"comment", "XML:com.adobe.xmp"} & set(image.info), path
+        raw = path.read_bytes()
+        for secret in (b"CAM-0042", b"BODY-123", b"Photo Editor 9", b"31.2N"):
+            assert secret not in raw, (path, secret)
+
+
+def test_no_original_is_published_and_derivatives_keep_the_profile(leaky_build):
+    result, sources, _digests, _warnings = leaky_build
+    # Only the comparison's overlay (made by the build) is next to where the photos were.
+    assert [p.name for p in (result.output / "images/leaky").iterdir()] == [
+        p.name for p in (result.output / "images/leaky").glob("web.*.diff.png")
+    ]
+    published = {p.read_bytes() for p in result.output.rglob("*") if p.is_file()}
+    for path in sources.values():
+        assert path.read_bytes() not in published, path.name
+    stems = {"rotated", "upright", "flat", "web"}
+    derivatives = [
+        p for p in (result.output / "images/r").glob("*") if p.name.split("-")[0] in stems
+    ]
+    assert {p.name.split("-")[0] for p in derivatives} == stems
+    for path in derivatives:
+        with Image.open(path) as image:
+            assert image.info.get("icc_profile") == ICC, path.name
 
 
 def test_orientation_is_applied_then_dropped(leaky_build):
     result, sources, _digests, _warnings = leaky_build
     with Image.open(sources["rotated.jpg"]) as source:
         upright = ImageOps.exif_transpose(source).convert("RGB")
-    with Image.open(result.output / "images/leaky/rotated.jpg") as published:
+    link = soup(result.output / "blog/leaky/index.html").select_one("a.kp-gallery__link")
+    with Image.open(result.output / link["href"].lstrip("/")) as published:
         assert published.size == (100, 80) == upright.size
+        assert published.getexif().get(0x0112) is None
         difference = ImageChops.difference(published.convert("RGB"), upright).getextrema()
         assert max(high for _low, high in difference) < 40, "the same picture, turned upright"
         # The red corner moved where orientation 6 puts it: the top right.
         assert published.convert("RGB").getpixel((95, 5))[0] > 180
     # The gallery's sizes are the upright ones.
-    link = soup(result.output / "blog/leaky/index.html").select_one("a.kp-gallery__link")
     assert (link["data-width"], link["data-height"]) == ("100", "80")
 
 
-def test_unrotated_images_are_cleaned_without_touching_a_pixel(leaky_build):
-    result, sources, _digests, _warnings = leaky_build
+def test_other_images_are_cleaned_without_touching_a_pixel(tmp_path):
+    """Images that are not photos (overlays, theme art) keep their pixels byte for byte."""
+    sources = write_sources(tmp_path / "sources")
     for name in ("upright.jpg", "flat.png", "web.webp"):
-        with (
-            Image.open(sources[name]) as source,
-            Image.open(result.output / "images/leaky" / name) as published,
-        ):
+        cleaned = metadata.clean_bytes(sources[name].read_bytes())
+        assert cleaned is not None, name
+        with Image.open(sources[name]) as source, Image.open(io.BytesIO(cleaned)) as published:
             assert published.tobytes() == source.tobytes(), name
+            assert metadata.leaks(io.BytesIO(cleaned)) == [], name
     # JPEG: the very same compressed image data, only the metadata segments are gone.
     source_bytes = sources["upright.jpg"].read_bytes()
-    published_bytes = (result.output / "images/leaky/upright.jpg").read_bytes()
+    cleaned = metadata.clean_bytes(source_bytes)
     scan = source_bytes.index(b"\xff\xda")
-    assert published_bytes.endswith(source_bytes[scan:])
-    assert len(published_bytes) < len(source_bytes)
+    assert cleaned.endswith(source_bytes[scan:])
+    assert len(cleaned) < len(source_bytes)
 
 
 def test_sources_in_content_are_never_modified(leaky_build):
