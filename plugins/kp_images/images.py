@@ -830,6 +830,8 @@ def _rewrite_all(generators) -> None:
         for content in all_content([generator]):
             images.plan_lead_image(content)
             images.rewrite(content, env)
+    # Before kp_validate's link check (it runs after us): the files must be there.
+    images.flush()
 
 
 def publish_derivatives(pelican) -> None:
