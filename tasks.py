@@ -135,6 +135,10 @@ def new_post(c, title, category="Journal"):
     if path.exists():
         raise Exit(f"{path.relative_to(ROOT)} already exists: choose another title.", code=1)
     now = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
+    # A lead image that exists, so the new draft builds at once (a missing one is an error);
+    # the author swaps in the post's own photo.
+    photos = sorted((ROOT / "content" / "images" / "blog").glob("*.jpg"))
+    image = photos[0].relative_to(ROOT / "content").as_posix() if photos else "images/blog/x.jpg"
     path.write_text(
         f"Title: {title}\n"
         f"Date: {now}\n"
@@ -143,14 +147,17 @@ def new_post(c, title, category="Journal"):
         f"Slug: {slug}\n"
         "Author: kp studios\n"
         "Summary: One or two sentences that appear in lists, feeds and search results.\n"
-        "Image: images/blog/your-image.jpg\n"
-        "Image_alt: Describe the picture for someone who cannot see it.\n"
+        f"Image: {image}\n"
+        "Image_alt: Describe the picture for someone who cannot see it (then use your own).\n"
         "Status: draft\n"
         "\n"
         "Write the post here in Markdown. Remove `Status: draft` to publish it.\n",
         encoding="utf-8",
     )
-    print(f"Wrote {path.relative_to(ROOT)} (a draft; it is not published until you remove Status).")
+    print(
+        f"Wrote {path.relative_to(ROOT)} (a draft; it is not published until you remove Status). "
+        f"Its Image: is {image} for now: put the post's own photo there."
+    )
 
 
 @task(

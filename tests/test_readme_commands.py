@@ -271,7 +271,7 @@ def deploy_dry_run(project: Project, command: str) -> None:
 RULES: list[tuple[str, Callable[[Project, str], None]]] = [
     (r"python3 -m venv \.venv", fresh_venv),
     (r"\.venv/bin/pip install .*", pip_dry_run),
-    (r"(\.venv/bin/)?invoke (build|rebuild)( --prod)?", built_site),
+    (r"(\.venv/bin/)?invoke (build|rebuild)( --prod| --verbose)?", built_site),
     (r"invoke (serve|reserve|livereload|regenerate)", served),
     (r"invoke new-post \"\w+\"", new_post),
     (r"invoke clean", clean),
@@ -281,6 +281,8 @@ RULES: list[tuple[str, Callable[[Project, str], None]]] = [
     (r"(KP_DEPLOY_\w+=\S+ )*invoke (deploy|publish|gh-pages)( .*)?", with_help),
     (r"(\.venv/bin/)?invoke (test|bench|check|preview)( .*)?", with_help),
     (r"\.ci/run", with_help),  # installs system packages: as root, on a fresh machine
+    # Writes posts into content/ (tests/test_wordpress_import.py runs it on real exports).
+    (r"invoke import-wordpress .*", with_help),
     (r"\.venv/bin/pre-commit install", with_help),  # would write .git/hooks
     (r"\.venv/bin/uv pip compile .*", with_help),  # asks the index for the newest releases
     (r"python -m sitetools\.deploy output --target rsync( --dry-run)?", deploy_dry_run),

@@ -35,6 +35,7 @@ copies metadata with exiftool instead of choosing what to keep (see ``rights``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -777,14 +778,32 @@ def pipeline(settings: dict) -> ResponsiveImages:
     return found
 
 
+def _in_this_run(handler):
+    """Pelican's signals are process-wide: a handler connected by one run (an earlier test,
+    a long-lived process) fires in every later run too. Act only in runs that list us."""
+
+    @functools.wraps(handler)
+    def guarded(sender, *args, **kwargs):
+        first = sender[0] if isinstance(sender, list) and sender else sender
+        settings = getattr(first, "settings", None)
+        if settings is not None and not registered(settings):
+            return None
+        return handler(sender, *args, **kwargs)
+
+    return guarded
+
+
+@_in_this_run
 def start(pelican) -> None:
     pipeline(pelican.settings)
 
 
+@_in_this_run
 def new_run(pelican) -> None:
     pipeline(pelican.settings).forget_run()
 
 
+@_in_this_run
 def add_template_helper(generator) -> None:
     images = pipeline(generator.settings)
 
@@ -809,11 +828,13 @@ def add_template_helper(generator) -> None:
     generator.env.globals["responsive_image"] = responsive_image
 
 
+@_in_this_run
 def withhold_originals(generator) -> None:
     with _Timed():
         pipeline(generator.settings).withhold_originals(generator)
 
 
+@_in_this_run
 def rewrite_content_images(generators) -> None:
     if not generators:
         return
@@ -834,6 +855,7 @@ def _rewrite_all(generators) -> None:
     images.flush()
 
 
+@_in_this_run
 def publish_derivatives(pelican) -> None:
     images = pipeline(pelican.settings)
     with _Timed():
