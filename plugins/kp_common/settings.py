@@ -529,10 +529,15 @@ def _photo(
     if alt is None:
         parser.error(alt_name, "is missing.", "describe the photo for people who cannot see it.")
     if path and content and not os.path.isfile(os.path.join(content, path)):
-        parser.error(
+        # Not an error: a content folder without the photo (a test site, a fresh checkout
+        # of the theme) still builds, with a text-only hero and no default preview, the
+        # way a newsletter without its action is simply off.
+        logger.info(
+            "%s is %r, which is not a file in the content folder (%s), so it is not shown. %s",
             name,
-            f"is {path!r}, which is not a file in the content folder ({content}).",
-            RULES["image"].fix,
+            path,
+            content,
+            RULES["image"].fix[0].upper() + RULES["image"].fix[1:],
         )
         return None
     return Photo(path, alt) if path and alt else None

@@ -267,13 +267,11 @@ PHOTO_CASES = [
     (("hero", "image"), "/images/portfolio/mei.jpg", 'STUDIO["hero"]["image"]', "not a photo"),
     (("hero", "image"), "../secret.jpg", 'STUDIO["hero"]["image"]', "not a photo"),
     (("hero", "image"), "images/portfolio/mei.txt", 'STUDIO["hero"]["image"]', "not a photo"),
-    (("hero", "image"), "images/portfolio/nobody.jpg", 'STUDIO["hero"]["image"]', "not a file"),
     (("hero", "image"), KeyError, 'STUDIO["hero"]["image"]', "is missing"),
     (("hero", "alt"), KeyError, 'STUDIO["hero"]["alt"]', "is missing"),
     (("hero", "alt"), "   ", 'STUDIO["hero"]["alt"]', "is missing"),
     (("hero", "imagee"), "x", 'STUDIO["hero"]["imagee"]', 'did you mean "image"'),
     (("hero",), "images/portfolio/mei.jpg", 'STUDIO["hero"]', "should be a dict"),
-    (("image",), "images/nowhere.jpg", 'STUDIO["image"]', "not a file"),
     (("image",), 42, 'STUDIO["image"]', "not text"),
     (("image_alt",), KeyError, 'STUDIO["image_alt"]', "is missing"),
 ]
@@ -290,6 +288,16 @@ def test_a_bad_settings_photo_is_reported_by_name_and_left_out(caplog, path, val
     photo = parsed.studio.hero if path[0] == "hero" else parsed.studio.image
     if "did you mean" not in problem:  # a typo beside a valid photo is reported, photo kept
         assert photo is None  # no broken image, no image without alt text
+
+
+@pytest.mark.parametrize("path", [("hero", "image"), ("image",)])
+def test_a_photo_missing_from_the_content_folder_is_left_out_and_said(caplog, path):
+    caplog.set_level(logging.INFO)
+    parsed = parse({"STUDIO": studio_with(path, "images/nobody.jpg"), "PATH": CONTENT})
+    assert errors(caplog) == []
+    assert (parsed.studio.hero if path[0] == "hero" else parsed.studio.image) is None
+    said = [r.getMessage() for r in caplog.records if "not a file in the content" in r.getMessage()]
+    assert said and "images/nobody.jpg" in said[0]
 
 
 def test_the_real_hero_and_preview_image_are_photos_with_alt_text(caplog):
