@@ -106,23 +106,28 @@ def test_the_home_page_leads_with_the_hero_photograph(site: Path):
     assert len(soup(site / "index.html").select('img[fetchpriority="high"]')) == 1
 
 
-def cards_have_their_lead_images(page: Path) -> None:
+def cards_have_their_lead_images(page: Path, *, first_eager: bool) -> None:
     cards = soup(page).select(".card-list article.card")
     assert cards, page
-    for card in cards:
+    for index, card in enumerate(cards):
         img = card.select_one("picture img.card__image")
         assert img is not None, card.select_one(".card__title").get_text()
-        assert img["loading"] == "lazy" and "fetchpriority" not in img.attrs
         assert int(img["width"]) > 0 and int(img["height"]) > 0 and img["alt"]
+        if index == 0 and first_eager:  # a list's LCP image: its first card's photo
+            assert img["fetchpriority"] == "high" and "loading" not in img.attrs
+        else:
+            assert img["loading"] == "lazy" and "fetchpriority" not in img.attrs
+    assert len(soup(page).select('img[fetchpriority="high"]')) == 1, page
 
 
 def test_post_cards_show_each_posts_lead_image(site: Path):
-    pages = [site / "index.html", site / "blog/index.html"]
+    cards_have_their_lead_images(site / "index.html", first_eager=False)  # the hero is LCP
+    pages = [site / "blog/index.html"]
     for kind in ("category", "tag", "author"):
         pages += sorted((site / "blog" / kind).glob("*/index.html"))[:1]
-    assert len(pages) == 5, pages
+    assert len(pages) == 4, pages
     for page in pages:
-        cards_have_their_lead_images(page)
+        cards_have_their_lead_images(page, first_eager=True)
 
 
 def test_pages_without_their_own_image_share_the_default_preview(site: Path):
