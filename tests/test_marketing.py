@@ -145,6 +145,10 @@ def test_pages_without_their_own_image_share_the_default_preview(site: Path):
         )
     twitter = head.select_one("meta[name='twitter:image']")
     assert twitter["content"] == meta["og:image"]
+    # The same preview on every studio page and list without an Image of its own.
+    for page in ("portfolio", "about", "book-a-consultation", "blog"):
+        other = soup(site / page / "index.html").head.select_one("meta[property='og:image']")
+        assert other["content"] == meta["og:image"], page
 
 
 def test_pinterest_share_link_carries_the_canonical_url_and_the_photo(site: Path):
