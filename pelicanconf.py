@@ -142,6 +142,21 @@ STUDIO = {
         "No face swaps, no AI guesswork, no surprises."
     ),
     "url": "https://kpstudios.example",
+    # The home page's hero photograph (a path inside content/) and its alt text.
+    "hero": {
+        "image": "images/portfolio/mei.jpg",
+        "alt": (
+            "Illustrated sample portrait of a woman with long black hair, in a black blazer "
+            "and white shirt, against a pale grey backdrop"
+        ),
+    },
+    # The preview image of every page without its own Image (links posted on LinkedIn, in
+    # a message...): kp_images makes the derivative that og:image names.
+    "image": "images/portfolio/amara.jpg",
+    "image_alt": (
+        "Illustrated sample portrait of a woman with a high bun, in a rust-red top, against a "
+        "warm beige backdrop"
+    ),
     "consultation": {
         "url": "/book-a-consultation/",
         "label": "Schedule a free consultation",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from kp_studio import metadata
 from PIL import Image
@@ -78,3 +79,87 @@ def test_every_published_image_is_free_of_revealing_metadata(site: Path):
 def test_data_files_are_not_published(site: Path):
     assert not (site / "data").exists()
     assert not list(site.rglob("*.yaml"))
+
+
+# -- photo-led: the hero, the cards' lead images, previews, Pinterest (issue 16) -------------
+
+
+def test_the_home_page_leads_with_the_hero_photograph(site: Path):
+    from pelicanconf import STUDIO
+
+    hero = soup(site / "index.html").select_one("section.hero")
+    picture = hero.select_one("picture")
+    img = picture.select_one("img.hero__photo")
+    assert img["alt"] == STUDIO["hero"]["alt"]
+    assert img["fetchpriority"] == "high" and "loading" not in img.attrs
+    assert int(img["width"]) > 0 and int(img["height"]) > 0
+    sources = [s["type"] for s in picture.select("source")]
+    assert sources[0] == "image/avif"
+    # The derivative of the configured portrait is published, the original is not.
+    stem = Path(STUDIO["hero"]["image"]).stem
+    assert img["src"].rsplit("/", 1)[-1].startswith(stem + "-")
+    assert (site / img["src"].lstrip("/")).is_file()
+    assert not (site / STUDIO["hero"]["image"]).exists()
+    # The promise and the call to action sit beside it in the same hero.
+    assert hero.select_one(".hero__promise") and hero.select_one(".hero__actions a.button")
+    # It is the only image of the page with high priority.
+    assert len(soup(site / "index.html").select('img[fetchpriority="high"]')) == 1
+
+
+def cards_have_their_lead_images(page: Path, *, first_eager: bool) -> None:
+    cards = soup(page).select(".card-list article.card")
+    assert cards, page
+    for index, card in enumerate(cards):
+        img = card.select_one("picture img.card__image")
+        assert img is not None, card.select_one(".card__title").get_text()
+        assert int(img["width"]) > 0 and int(img["height"]) > 0 and img["alt"]
+        if index == 0 and first_eager:  # a list's LCP image: its first card's photo
+            assert img["fetchpriority"] == "high" and "loading" not in img.attrs
+        else:
+            assert img["loading"] == "lazy" and "fetchpriority" not in img.attrs
+    assert len(soup(page).select('img[fetchpriority="high"]')) == 1, page
+
+
+def test_post_cards_show_each_posts_lead_image(site: Path):
+    cards_have_their_lead_images(site / "index.html", first_eager=False)  # the hero is LCP
+    pages = [site / "blog/index.html"]
+    for kind in ("category", "tag", "author"):
+        pages += sorted((site / "blog" / kind).glob("*/index.html"))[:1]
+    assert len(pages) == 4, pages
+    for page in pages:
+        cards_have_their_lead_images(page, first_eager=True)
+
+
+def test_pages_without_their_own_image_share_the_default_preview(site: Path):
+    from pelicanconf import STUDIO
+
+    head = soup(site / "index.html").head
+    meta = {m["property"]: m["content"] for m in head.select("meta[property^='og:']")}
+    assert meta["og:image"].endswith(".jpg") and "/images/r/amara-" in meta["og:image"]
+    assert meta["og:image:alt"] == STUDIO["image_alt"]
+    published = site / urlsplit(meta["og:image"]).path.lstrip("/")
+    with Image.open(published) as image:
+        assert (str(image.width), str(image.height)) == (
+            meta["og:image:width"],
+            meta["og:image:height"],
+        )
+    twitter = head.select_one("meta[name='twitter:image']")
+    assert twitter["content"] == meta["og:image"]
+    # The same preview on every studio page and list without an Image of its own.
+    for page in ("portfolio", "about", "book-a-consultation", "blog"):
+        other = soup(site / page / "index.html").head.select_one("meta[property='og:image']")
+        assert other["content"] == meta["og:image"], page
+
+
+def test_pinterest_share_link_carries_the_canonical_url_and_the_photo(site: Path):
+    page = soup(site / "blog/our-retouching-promise/index.html")
+    canonical = page.select_one("link[rel=canonical]")["href"]
+    og_image = page.select_one("meta[property='og:image']")["content"]
+    links = [a for a in page.select(".share a") if "pinterest.com" in a["href"]]
+    assert len(links) == 1
+    link = urlsplit(links[0]["href"])
+    assert link.scheme == "https" and link.path == "/pin/create/button/"
+    query = parse_qs(link.query)
+    assert query["url"] == [canonical] and query["media"] == [og_image]
+    assert query["description"][0]
+    assert "noopener" in links[0]["rel"]

@@ -198,3 +198,56 @@ def test_axe_finds_nothing_with_the_lightbox_open(open_page):
     page.locator("dialog.kp-lightbox .kp-lightbox__img").evaluate("img => img.decode()")
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
     assert results.response["violations"] == [], results.generate_report()
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_home_page_hero_photo_loads_first_reads_clearly_and_shifts_nothing(
+    open_page, width: int
+):
+    page = open_page("/", viewport={"width": width, "height": 800})
+    hero = page.locator("img.hero__photo")
+    hero.evaluate("img => img.decode()")
+    # AVIF first: the browser picked the AVIF source, and the photo is in the first screen.
+    assert ".avif" in hero.evaluate("img => img.currentSrc")
+    box = hero.bounding_box()
+    assert box["width"] > 100 and box["y"] < 800
+    # Nothing overflows sideways, however narrow; the text and the button are never covered
+    # by the photo.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for selector in (".hero__title", ".hero__actions a.button"):
+        text = page.locator(selector).first.bounding_box()
+        overlaps = not (
+            text["x"] >= box["x"] + box["width"]
+            or text["x"] + text["width"] <= box["x"]
+            or text["y"] >= box["y"] + box["height"]
+            or text["y"] + text["height"] <= box["y"]
+        )
+        assert not overlaps, selector
+    # Every card image has its box before it loads: scrolling through loads them all and
+    # the layout shift stays zero.
+    page.evaluate(
+        "window.__shift = 0; new PerformanceObserver(l => l.getEntries().forEach("
+        "e => { if (!e.hadRecentInput) window.__shift += e.value; })"
+        ").observe({type: 'layout-shift', buffered: true})"
+    )
+    page.mouse.wheel(0, 4000)
+    page.locator("img.card__image").last.evaluate("img => img.decode()")
+    assert page.evaluate("window.__shift") == 0
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert results.response["violations"] == [], results.generate_report()
+
+
+def test_a_printed_post_keeps_its_photos_and_captions_and_drops_the_furniture(open_page):
+    page = open_page("/blog/our-retouching-promise/", viewport={"width": 1280, "height": 900})
+    furniture = ".site-header, .site-footer, .share, .newsletter, .cta, .button, .post-nav"
+    assert page.locator(furniture).count() > 0
+    assert page.locator(".site-header").is_visible() and page.locator(".share").is_visible()
+    page.emulate_media(media="print")
+    shown = page.eval_on_selector_all(
+        furniture, "els => els.filter(e => getComputedStyle(e).display !== 'none').length"
+    )
+    assert shown == 0
+    assert page.locator(".post__title").is_visible()
+    assert page.locator("img.lead-image").is_visible()
+    captions = page.locator(".prose figcaption")
+    assert captions.count() > 0 and captions.first.is_visible()

@@ -168,8 +168,13 @@ def test_published_build_has_feeds_discovery_and_absolute_sitemap(published_site
 def test_share_links_carry_the_canonical_url_and_title(reader_site):
     share = soup(reader_site / FLAGSHIP).find("section", class_="share")
     links = {a.get_text().split()[-1]: a["href"] for a in share.find_all("a")}
-    assert set(links) == {"LinkedIn", "Facebook", "X", "Email"}
+    assert set(links) == {"LinkedIn", "Facebook", "X", "Pinterest", "Email"}
     assert parse_qs(urlparse(links["LinkedIn"]).query)["url"] == [CANONICAL]
+    # Pinterest pins the post's own lead image (its preview derivative), not the default.
+    pin = parse_qs(urlparse(links["Pinterest"]).query)
+    og_image = soup(reader_site / FLAGSHIP).find("meta", property="og:image")["content"]
+    assert pin["url"] == [CANONICAL] and pin["media"] == [og_image]
+    assert "/images/r/flagship-hero-" in og_image
     assert parse_qs(urlparse(links["Facebook"]).query)["u"] == [CANONICAL]
     x = parse_qs(urlparse(links["X"]).query)
     assert x["url"] == [CANONICAL] and x["text"][0].startswith("AI headshots")

@@ -45,6 +45,7 @@ _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{4,}[0-9]$")
 _TIME = re.compile(r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$")
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_IMAGE = re.compile(r"^[^/\\\s][^\\]*\.(?:jpe?g|png|webp|avif|tiff?|heic|heif)$", re.IGNORECASE)
 _HONEYPOT = re.compile(r"^b_[A-Za-z0-9]+_[A-Za-z0-9]+$")
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -138,6 +139,12 @@ RULES: dict[str, Rule] = {
         lambda v: bool(v.strip()) and "\0" not in v,
         "is not a valid path",
         'write a folder path such as "cache/kp_studio".',
+    ),
+    "image": Rule(
+        lambda v: bool(_IMAGE.match(v.strip())) and ".." not in v.split("/"),
+        "is not a photo in the content folder",
+        'write its path inside the content folder, like "images/portfolio/mei.jpg" '
+        "(a .jpg, .jpeg, .png, .webp, .avif, .tif or .heic file).",
     ),
     "honeypot": Rule(
         lambda v: bool(_HONEYPOT.match(v)),
@@ -258,6 +265,16 @@ class Service:
 
 
 @dataclass(frozen=True)
+class Photo:
+    """A photo named in the settings (the home page's hero, the default preview image):
+    ``path`` inside the content folder, always with its alt text. Templates and kp_seo hand
+    it to kp_images, so only its derivatives are published."""
+
+    path: str
+    alt: str
+
+
+@dataclass(frozen=True)
 class Studio:
     name: str
     tagline: str
@@ -271,6 +288,10 @@ class Studio:
     opening_hours: tuple[OpeningHours, ...] = ()
     social: tuple[Profile, ...] = ()
     services: tuple[Service, ...] = ()
+    # The home page's hero photograph (STUDIO["hero"]) and the preview image of every page
+    # without its own Image (STUDIO["image"], STUDIO["image_alt"]).
+    hero: Photo | None = None
+    image: Photo | None = None
 
 
 @dataclass(frozen=True)
@@ -332,6 +353,9 @@ STUDIO_KEYS = (
     "opening_hours",
     "social",
     "services",
+    "hero",
+    "image",
+    "image_alt",
 )
 ADDRESS_KEYS = ("street", "locality", "region", "postal_code", "country")
 PAGES_PER_BUNDLE = 250
@@ -494,7 +518,32 @@ def _newsletter(parser: _Parser, raw: Any) -> Newsletter | None:
     )
 
 
-def _studio(parser: _Parser, raw: Any) -> Studio | None:
+def _photo(
+    parser: _Parser, raw: Any, name: str, alt: Any, alt_name: str, content: str | None
+) -> Photo | None:
+    """A settings photo: a content-relative image path that exists, and its alt text."""
+    if raw in (None, ""):
+        return None
+    path = parser.check(raw, name, "image")
+    alt = parser.check(alt, alt_name, "text") if alt not in (None, "") else None
+    if alt is None:
+        parser.error(alt_name, "is missing.", "describe the photo for people who cannot see it.")
+    if path and content and not os.path.isfile(os.path.join(content, path)):
+        # Not an error: a content folder without the photo (a test site, a fresh checkout
+        # of the theme) still builds, with a text-only hero and no default preview, the
+        # way a newsletter without its action is simply off.
+        logger.info(
+            "%s is %r, which is not a file in the content folder (%s), so it is not shown. %s",
+            name,
+            path,
+            content,
+            RULES["image"].fix[0].upper() + RULES["image"].fix[1:],
+        )
+        return None
+    return Photo(path, alt) if path and alt else None
+
+
+def _studio(parser: _Parser, raw: Any, content: str | None = None) -> Studio | None:
     if raw is None:
         parser.error(
             "STUDIO",
@@ -558,7 +607,29 @@ def _studio(parser: _Parser, raw: Any) -> Studio | None:
         opening_hours=tuple(hours),
         social=tuple(social),
         services=tuple(services),
+        hero=_hero(parser, raw.get("hero"), content),
+        image=_photo(
+            parser,
+            raw.get("image"),
+            'STUDIO["image"]',
+            raw.get("image_alt"),
+            'STUDIO["image_alt"]',
+            content,
+        ),
     )
+
+
+def _hero(parser: _Parser, raw: Any, content: str | None) -> Photo | None:
+    name = 'STUDIO["hero"]'
+    raw = parser.group(raw, name, required=False)
+    if not raw:
+        return None
+    parser.typos(raw, ("image", "alt"), name)
+    if not raw.get("image"):
+        parser.error(f'{name}["image"]', "is missing.", RULES["image"].fix)
+        return None
+    image, alt = f'{name}["image"]', f'{name}["alt"]'
+    return _photo(parser, raw["image"], image, raw.get("alt"), alt, content)
 
 
 def _menu(parser: _Parser, raw: Any) -> tuple[MenuItem, ...]:
@@ -653,7 +724,7 @@ def parse(settings: dict) -> SiteSettings:
     """Parse and check every setting of ours; mistakes are logged as author errors."""
     parser = _Parser()
     publishing = bool(settings.get("KP_PUBLISH", bool(settings.get("FEED_ALL_ATOM"))))
-    studio = _studio(parser, settings.get("STUDIO"))
+    studio = _studio(parser, settings.get("STUDIO"), settings.get("PATH"))
     consultation = studio.consultation if studio else None
     search_fix = f"set it to a whole number of pages, at least 1 (default {PAGES_PER_BUNDLE})."
     pages = settings.get("KP_SEARCH_PAGES_PER_BUNDLE", PAGES_PER_BUNDLE)

@@ -45,6 +45,7 @@ class SeoData:
     twitter: tuple[tuple[str, str], ...] = ()
     json_ld: tuple[Markup, ...] = ()
     noindex: bool = False
+    image: str = ""  # the absolute URL of the preview image (og:image), "" if none
     structured: tuple[dict, ...] = field(default=(), compare=False, repr=False)
 
 
@@ -126,10 +127,16 @@ def _image(content, base: str) -> tuple[str | None, str, tuple[int, int] | None]
     alt = content.metadata.get("image_alt", "") if content is not None else ""
     if not path:
         return None, "", None
-    try:  # the largest JPEG derivative: small, private-metadata-free, every bot reads JPEG
+    return _preview(content.settings, path, alt, base)
+
+
+def _preview(settings: dict, path: str, alt: str, base: str):
+    """The preview of the photo at ``path``: its largest JPEG derivative (small, free of
+    private metadata, and every link-preview bot reads JPEG), with its size."""
+    try:
         from kp_images.images import pipeline
 
-        derivatives = pipeline(content.settings)
+        derivatives = pipeline(settings)
     except (ImportError, RuntimeError):  # kp_images not loaded (a plugin's own test build)
         return jsonld._absolute(path, base), alt, None
     try:
@@ -176,8 +183,12 @@ def build(context: dict) -> SeoData:
         title = f"{name} · {tagline}" if is_home or not heading else f"{heading} · {name}"
 
     image, image_alt, image_size = _image(content, base)
-    if image is None and studio.get("image"):
-        image, image_alt = jsonld._absolute(studio["image"], base), studio.get("image_alt", name)
+    default = site_settings(settings).studio
+    if image is None and default is not None and default.image is not None:
+        # STUDIO["image"]: the preview of every page without its own Image.
+        image, image_alt, image_size = _preview(
+            settings, default.image.path, default.image.alt, base
+        )
 
     open_graph = [
         ("og:type", "article" if article is not None else "website"),
@@ -227,6 +238,7 @@ def build(context: dict) -> SeoData:
         twitter=tuple((k, v) for k, v in twitter if v),
         json_ld=tuple(Markup(jsonld.dumps_for_script(block)) for block in structured),  # noqa: S704 (escaped by dumps_for_script)
         noindex=output_file in ("404.html", "search/index.html", "search.html"),
+        image=image or "",
         structured=tuple(structured),
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,7 @@ from kp_common.settings import (
 )
 from pelicanconf import STUDIO
 
+ROOT = Path(__file__).resolve().parents[3]
 SCHEDULER = "https://calendly.com/kpstudios/consultation"
 
 
@@ -258,3 +260,57 @@ def test_safe_url_refuses_everything_else(url):
 def test_safe_url_can_require_an_absolute_address():
     assert not safe_url("/book-a-consultation/", allow_relative=False)
     assert safe_url("https://kpstudios.example/book/", allow_relative=False)
+
+
+# -- photos named in the settings: the home page's hero and the default preview image --------
+
+CONTENT = str(ROOT / "content")
+
+PHOTO_CASES = [
+    (("hero", "image"), "/images/portfolio/mei.jpg", 'STUDIO["hero"]["image"]', "not a photo"),
+    (("hero", "image"), "../secret.jpg", 'STUDIO["hero"]["image"]', "not a photo"),
+    (("hero", "image"), "images/portfolio/mei.txt", 'STUDIO["hero"]["image"]', "not a photo"),
+    (("hero", "image"), KeyError, 'STUDIO["hero"]["image"]', "is missing"),
+    (("hero", "alt"), KeyError, 'STUDIO["hero"]["alt"]', "is missing"),
+    (("hero", "alt"), "   ", 'STUDIO["hero"]["alt"]', "is missing"),
+    (("hero", "imagee"), "x", 'STUDIO["hero"]["imagee"]', 'did you mean "image"'),
+    (("hero",), "images/portfolio/mei.jpg", 'STUDIO["hero"]', "should be a dict"),
+    (("image",), 42, 'STUDIO["image"]', "not text"),
+    (("image_alt",), KeyError, 'STUDIO["image_alt"]', "is missing"),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "name", "problem"), PHOTO_CASES, ids=[f"{c[2]}={c[1]!r}" for c in PHOTO_CASES]
+)
+def test_a_bad_settings_photo_is_reported_by_name_and_left_out(caplog, path, value, name, problem):
+    parsed = parse({"STUDIO": studio_with(path, value), "PATH": CONTENT})
+    matching = [m for m in errors(caplog) if f"{name} " in m and problem in m]
+    assert matching, errors(caplog)
+    assert all("How to fix:" in m for m in matching)
+    photo = parsed.studio.hero if path[0] == "hero" else parsed.studio.image
+    if "did you mean" not in problem:  # a typo beside a valid photo is reported, photo kept
+        assert photo is None  # no broken image, no image without alt text
+
+
+@pytest.mark.parametrize("path", [("hero", "image"), ("image",)])
+def test_a_photo_missing_from_the_content_folder_is_left_out_and_said(caplog, path):
+    caplog.set_level(logging.INFO)
+    parsed = parse({"STUDIO": studio_with(path, "images/nobody.jpg"), "PATH": CONTENT})
+    assert errors(caplog) == []
+    assert (parsed.studio.hero if path[0] == "hero" else parsed.studio.image) is None
+    said = [r.getMessage() for r in caplog.records if "not a file in the content" in r.getMessage()]
+    assert said and "images/nobody.jpg" in said[0]
+
+
+def test_the_real_hero_and_preview_image_are_photos_with_alt_text(caplog):
+    parsed = parse({"STUDIO": STUDIO, "PATH": CONTENT})
+    assert errors(caplog) == []
+    for photo in (parsed.studio.hero, parsed.studio.image):
+        assert (ROOT / "content" / photo.path).is_file() and len(photo.alt) > 20
+
+
+def test_no_hero_and_no_preview_image_is_a_valid_studio(caplog):
+    studio = {k: v for k, v in STUDIO.items() if k not in ("hero", "image", "image_alt")}
+    parsed = parse({"STUDIO": studio, "PATH": CONTENT})
+    assert errors(caplog) == [] and parsed.studio.hero is None and parsed.studio.image is None
