@@ -29,6 +29,7 @@ from bs4 import BeautifulSoup
 from pelicanconf import STUDIO
 from sitetools.check.browser import SCROLL_TO_BOTTOM
 from sitetools.check.links import srcset_urls
+from sitetools.check.pages import url_path_for
 from sitetools.production import production_steps
 from sitetools.security import security_headers
 from sitetools.serve import running_server
@@ -103,11 +104,9 @@ def build_setup(workdir: Path, overrides: dict, caches: dict, settings: str = "p
 
 
 def page_address(output: Path, html: Path, base: str) -> str:
-    """Where a reader's browser has the page: clean URLs, under ``base``."""
-    relative = html.relative_to(output).as_posix()
-    if relative.endswith("index.html"):
-        relative = relative[: -len("index.html")]
-    return f"{base}/{relative}"
+    """Where a reader's browser has the page: its clean URL path (as the gates name it),
+    under ``base``."""
+    return base + url_path_for(output, html)
 
 
 def urls_of(soup: BeautifulSoup):
