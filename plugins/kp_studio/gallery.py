@@ -35,6 +35,7 @@ from typing import Any, ClassVar
 from kp_common.errors import AuthorError, report
 
 from . import datafile, imagefile
+from .aspect import aspect_class
 from .blocks import Option, StudioBlock, content_path, register_block, text
 
 SIDECAR = "gallery.yaml"
@@ -108,8 +109,9 @@ class GalleryBlock(StudioBlock):
         }
 
 
-# Three columns of about 230 px in the 720 px content column; one or two on a phone.
-THUMBNAIL_SIZES = "(min-width: 760px) 240px, (min-width: 480px) 50vw, 100vw"
+# Justified rows about 15rem high in the 720 px content column (gallery.css): a portrait
+# is about 230 px wide, a landscape up to 480 px; one photo a row on a phone.
+THUMBNAIL_SIZES = "(min-width: 760px) 480px, (min-width: 480px) 50vw, 100vw"
 
 
 def _item(number: int, entry: dict[str, Any], ctx) -> dict[str, Any] | None:
@@ -145,7 +147,7 @@ def _item(number: int, entry: dict[str, Any], ctx) -> dict[str, Any] | None:
         "caption": ctx.typography(entry.get("caption")),
     }
     if picture is None:
-        return {**item, "width": width, "height": height}
+        return {**item, "width": width, "height": height, "aspect": aspect_class(width, height)}
     full_srcset = picture.srcset
     if picture.full_width not in picture.widths:
         full_srcset += f", {picture.full} {picture.full_width}w"
@@ -157,6 +159,7 @@ def _item(number: int, entry: dict[str, Any], ctx) -> dict[str, Any] | None:
         "height": picture.full_height,
         "picture": picture,
         "full_srcset": full_srcset,
+        "aspect": aspect_class(picture.width, picture.height),
     }
 
 
