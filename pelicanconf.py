@@ -157,6 +157,8 @@ STUDIO = {
         "Illustrated sample portrait of a woman with a high bun, in a rust-red top, against a "
         "warm beige backdrop"
     ),
+    # The home page's portfolio strip: the first photos of the gallery on this page.
+    "portfolio": {"url": "/portfolio/", "photos": 4},
     "consultation": {
         "url": "/book-a-consultation/",
         "label": "Schedule a free consultation",

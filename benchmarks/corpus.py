@@ -6,7 +6,10 @@ links, ``{filename}`` links to other generated posts, inline images, and the pro
 typography works on (straight quotes, apostrophes, ``--`` dashes, ``...`` ellipses,
 ampersands, capitals). About one post in ten carries a ``/// compare`` block. A handful of
 small JPEGs, generated here, are shared by every post; the pages the menu links to are
-written too, so a build of the corpus has no broken links.
+written too, so a build of the corpus has no broken links. The studio's own photos that
+``pelicanconf.py`` names (the hero and the default preview image, a build error when
+missing) are copied from ``content/images/portfolio`` and shown by the Portfolio page's
+gallery, which the home page's portfolio strip reads, as on the real site.
 
     python benchmarks/corpus.py --posts 1000 --out benchmarks/corpus
 """
@@ -213,7 +216,27 @@ def write_corpus(out: Path = DEFAULT_OUT, posts: int = 1000, seed: int = 2024) -
     for slug, title in PAGES.items():
         (pages / f"{slug}.md").write_text(_page(rng, slug, title), encoding="utf-8")
     _write_images(out / "images" / "bench", seed)
+    _write_portfolio(out)
     return out
+
+
+STUDIO_PHOTOS = Path(__file__).resolve().parent.parent / "content" / "images" / "portfolio"
+PORTFOLIO = ("mei.jpg", "amara.jpg")  # STUDIO["hero"] and STUDIO["image"] in pelicanconf.py
+
+
+def _write_portfolio(out: Path) -> None:
+    folder = out / "images" / "portfolio"
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for name in PORTFOLIO:
+        shutil.copyfile(STUDIO_PHOTOS / name, folder / name)
+        entries.append(f"  - src: {name}\n    alt: A studio portrait from the sample portfolio\n")
+    (folder / "gallery.yaml").write_text("images:\n" + "".join(entries), encoding="utf-8")
+    (out / "pages" / "portfolio.md").write_text(
+        "Title: Portfolio\nSlug: portfolio\nSummary: Portraits from the studio.\n\n"
+        "/// gallery | Portfolio\nfolder: images/portfolio\n///\n",
+        encoding="utf-8",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,10 +44,31 @@ def build_into(
 ) -> BuildResult:
     """Build with the project's settings (plus ``overrides``) into ``output``."""
     overrides.setdefault("CACHE_PATH", str(Path(output).parent / "cache"))
+    if "PATH" in overrides and "STUDIO" not in overrides:
+        overrides["STUDIO"] = studio_for(Path(overrides["PATH"]))
     for where in (Path(output), Path(overrides["CACHE_PATH"])):
         if where.resolve().is_relative_to(ROOT):
             raise AssertionError(f"a test may not build into the checkout: {where}")
     return build(ROOT / settings, output, overrides=overrides, after_build=after_build)
+
+
+def studio_for(content: Path) -> dict:
+    """The project's ``STUDIO`` for a test site in ``content``: without the photos it does
+    not have (a hero or preview image naming no file is a build error) and without the
+    portfolio strip when it has no Portfolio page, so a small synthetic site builds as the
+    real one would with those settings left out."""
+    from pelicanconf import STUDIO
+
+    studio = dict(STUDIO)
+    hero = studio.get("hero") or {}
+    if hero and not (content / hero["image"]).is_file():
+        del studio["hero"]
+    if studio.get("image") and not (content / studio["image"]).is_file():
+        studio.pop("image")
+        studio.pop("image_alt", None)
+    if studio.get("portfolio") and not (content / "pages" / "portfolio.md").is_file():
+        del studio["portfolio"]
+    return studio
 
 
 def make_content(tmp_path: Path, files: dict[str, str | bytes] | None = None) -> Path:

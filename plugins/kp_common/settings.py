@@ -275,6 +275,15 @@ class Photo:
 
 
 @dataclass(frozen=True)
+class Portfolio:
+    """The home page's portfolio strip: the first ``photos`` photos of the first gallery on
+    the page at ``link`` (the Portfolio), linking to it."""
+
+    link: Link
+    photos: int = 4
+
+
+@dataclass(frozen=True)
 class Studio:
     name: str
     tagline: str
@@ -292,6 +301,7 @@ class Studio:
     # without its own Image (STUDIO["image"], STUDIO["image_alt"]).
     hero: Photo | None = None
     image: Photo | None = None
+    portfolio: Portfolio | None = None
 
 
 @dataclass(frozen=True)
@@ -356,6 +366,7 @@ STUDIO_KEYS = (
     "hero",
     "image",
     "image_alt",
+    "portfolio",
 )
 ADDRESS_KEYS = ("street", "locality", "region", "postal_code", "country")
 PAGES_PER_BUNDLE = 250
@@ -529,15 +540,11 @@ def _photo(
     if alt is None:
         parser.error(alt_name, "is missing.", "describe the photo for people who cannot see it.")
     if path and content and not os.path.isfile(os.path.join(content, path)):
-        # Not an error: a content folder without the photo (a test site, a fresh checkout
-        # of the theme) still builds, with a text-only hero and no default preview, the
-        # way a newsletter without its action is simply off.
-        logger.info(
-            "%s is %r, which is not a file in the content folder (%s), so it is not shown. %s",
+        parser.error(
             name,
-            path,
-            content,
-            RULES["image"].fix[0].upper() + RULES["image"].fix[1:],
+            f"is {path!r}, which names no file in the content folder ({content}).",
+            f"put the photo at content/{path}, correct the path (it starts inside content/, "
+            f'like "images/portfolio/mei.jpg"), or leave {name} out.',
         )
         return None
     return Photo(path, alt) if path and alt else None
@@ -616,7 +623,28 @@ def _studio(parser: _Parser, raw: Any, content: str | None = None) -> Studio | N
             'STUDIO["image_alt"]',
             content,
         ),
+        portfolio=_portfolio(parser, raw.get("portfolio")),
     )
+
+
+def _portfolio(parser: _Parser, raw: Any) -> Portfolio | None:
+    """The portfolio strip: off when left out; ``url`` is a page of this site."""
+    name = 'STUDIO["portfolio"]'
+    raw = parser.group(raw, name, required=False)
+    if not raw:
+        return None
+    parser.typos(raw, ("url", "photos"), name)
+    url = parser.value(raw, "url", name, "url")
+    if url and not url.startswith("/"):
+        parser.error(
+            f'{name}["url"]',
+            f"is {url!r}, which is not a page of this site.",
+            'write the Portfolio page\'s address, like "/portfolio/".',
+        )
+        return None
+    photos = raw.get("photos", 4)
+    photos = parser.number(photos, f'{name}["photos"]', 1, int, "a small number, such as 4.")
+    return Portfolio(Link(url), photos) if url and photos else None
 
 
 def _hero(parser: _Parser, raw: Any, content: str | None) -> Photo | None:

@@ -33,7 +33,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageOps
 
 from .decode import ImageProblem, decode, register_heif
 
@@ -55,6 +55,9 @@ class Job:
     xmp: bytes = b""
     iptc: bytes = b""
     name: str = ""
+    # A link preview instead of ``sizes``: (width, height, long edge to decode at), a JPEG
+    # cropped to exactly that size (see ``crop_name``).
+    crop: tuple[int, int, int] = ()
 
 
 @dataclass(frozen=True)
@@ -83,11 +86,22 @@ def file_name(width: int, fmt: str) -> str:
     return f"{width}.{EXTENSION[fmt]}"
 
 
+def crop_name(width: int, height: int) -> str:
+    return f"{width}x{height}.jpg"
+
+
+# Where the crop is centred: across, the middle; down, a little above it, since a
+# portrait's face sits in the upper half (a fixed rule, no face detection at build time).
+CROP_CENTRE = (0.5, 0.4)
+
+
 def encode(job: Job, avif_threads: int = 1) -> Result:
     """Make every file of ``job`` in its folder; a bad source is a Result with a problem."""
     started, cpu = time.perf_counter(), time.process_time()
     folder = Path(job.folder)
     folder.mkdir(parents=True, exist_ok=True)
+    if job.crop:
+        return _encode_crop(job, folder, started, cpu)
     sizes = sorted(job.sizes, reverse=True)
     try:
         picture, icc = decode(job.source, max(sizes[0][:2]), job.max_pixels, job.keep_icc, job.name)
@@ -108,6 +122,30 @@ def encode(job: Job, avif_threads: int = 1) -> Result:
     return Result(
         job,
         files=written,
+        seconds=time.perf_counter() - started,
+        cpu_seconds=time.process_time() - cpu,
+        peak_kb=peak_kb(),
+    )
+
+
+def _encode_crop(job: Job, folder: Path, started: float, cpu: float) -> Result:
+    """The link preview: scaled to cover ``width`` x ``height``, then cropped to it."""
+    width, height, long_edge = job.crop
+    try:
+        picture, icc = decode(job.source, long_edge, job.max_pixels, job.keep_icc, job.name)
+    except ImageProblem as problem:
+        return Result(job, problem=problem)
+    picture = ImageOps.fit(
+        picture, (width, height), Image.Resampling.LANCZOS, centering=CROP_CENTRE
+    )
+    _save(
+        picture, folder / crop_name(width, height), "jpeg", dict(job.quality)["jpeg"], job, icc, 1
+    )
+    manifest = {"crop": [width, height], "source": job.name}
+    _write(folder / MANIFEST, json.dumps(manifest).encode())
+    return Result(
+        job,
+        files=1,
         seconds=time.perf_counter() - started,
         cpu_seconds=time.process_time() - cpu,
         peak_kb=peak_kb(),

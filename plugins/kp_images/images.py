@@ -39,6 +39,7 @@ import functools
 import hashlib
 import json
 import logging
+import math
 import os
 import posixpath
 import re
@@ -56,7 +57,7 @@ from pelican import signals
 
 from . import rights as rights_module
 from .decode import SUFFIXES, ImageProblem, has_alpha, opened, upright_size
-from .encode import MANIFEST, Job, file_name, run_all
+from .encode import MANIFEST, Job, crop_name, file_name, run_all
 from .options import image_options, studio_rights
 from .progress import Progress
 
@@ -73,6 +74,8 @@ PROCESSABLE = SUFFIXES
 # that kp_validate reports, so such images are left alone.
 LINK_PREFIX = re.compile(r"^(?:\{(?:static|attach)\}|\|(?:static|attach)\|)")
 INDEX_FILE = "sources.json"
+# The link preview's size (og:image): 1.91:1, the card every network shows uncropped.
+SOCIAL_SIZE = (1200, 630)
 # How long this process spent on image work, for the benchmark (benchmarks/images.py).
 STATS = {"seconds": 0.0, "cpu_seconds": 0.0, "encoded_photos": 0, "worker_peak_kb": 0}
 
@@ -301,6 +304,56 @@ class ResponsiveImages:
             if all(known.full != images.full for known, _ in shown):
                 shown.append((images, caption))
         return images
+
+    def social_image(self, path: str | os.PathLike) -> tuple[str, int, int]:
+        """URL, width and height of the link preview (``og:image``) of the photo at
+        ``path``: a JPEG cropped to ``SOCIAL_SIZE`` (1200 x 630, what Facebook, LinkedIn and
+        X show uncropped), smaller only if ``max_edge`` is; rights written like every other
+        derivative. Planned here, encoded with the rest (``ImageError`` if not a photo)."""
+        with _Timed():
+            source = Path(path)
+            if not source.is_absolute():
+                source = self.content_path / str(path).lstrip("/")
+            source = source.resolve()
+            source_stamp = stamp(source)
+            info = self._source_info(source, source_stamp)
+            final = info.rights.kept(self.options.keep).with_copyright(self._notice(info.rights))
+            scale = min(1.0, self.max_edge / max(SOCIAL_SIZE))
+            width, height = (round(side * scale) for side in SOCIAL_SIZE)
+            key = hashlib.sha256(
+                "\0".join(
+                    [
+                        info.digest,
+                        self.params,
+                        f"crop {width}x{height}",
+                        json.dumps(final.as_dict()),
+                    ]
+                ).encode()
+            ).hexdigest()[:16]
+            stem = re.sub(r"[^a-z0-9-]+", "-", source.stem.lower()).strip("-") or "image"
+            folder = self.cache_dir / key
+            name = crop_name(width, height)
+            relative = posixpath.join(self.output_dir, f"{stem}-{key[:10]}-{name}")
+            self.published[relative] = folder / name
+            if not (folder / MANIFEST).is_file() and key not in self._pending:
+                # Decoded just large enough to cover the crop (at most max_edge long).
+                cover = max(width / info.width, height / info.height)
+                long_edge = min(self.max_edge, math.ceil(max(info.width, info.height) * cover))
+                self._pending[key] = Job(
+                    source=str(source),
+                    folder=str(folder),
+                    sizes=(),
+                    quality=tuple(sorted(self.quality.items())),
+                    avif_speed=self.options.avif_speed,
+                    max_pixels=self.options.max_pixels,
+                    keep_icc="icc" in self.options.keep,
+                    exif=rights_module.exif_bytes(final),
+                    xmp=rights_module.xmp_packet(final),
+                    iptc=rights_module.iptc_segment(final),
+                    name=self._display(source),
+                    crop=(width, height, long_edge),
+                )
+            return self._url(relative), width, height
 
     def target_widths(self, width: int, height: int | None = None, widths=None) -> list[int]:
         """The srcset widths for an upright ``width`` x ``height`` photo: the configured

@@ -131,8 +131,9 @@ def _image(content, base: str) -> tuple[str | None, str, tuple[int, int] | None]
 
 
 def _preview(settings: dict, path: str, alt: str, base: str):
-    """The preview of the photo at ``path``: its largest JPEG derivative (small, free of
-    private metadata, and every link-preview bot reads JPEG), with its size."""
+    """The preview of the photo at ``path``: kp_images' 1200 x 630 crop of it (the shape
+    every network shows uncropped; a JPEG, which every link-preview bot reads; free of
+    private metadata, with the studio's rights), with its size."""
     try:
         from kp_images.images import pipeline
 
@@ -140,7 +141,7 @@ def _preview(settings: dict, path: str, alt: str, base: str):
     except (ImportError, RuntimeError):  # kp_images not loaded (a plugin's own test build)
         return jsonld._absolute(path, base), alt, None
     try:
-        url, width, height = derivatives.image_set(path, alt).largest_jpeg
+        url, width, height = derivatives.social_image(path)
     except (OSError, ValueError):  # not a photo we publish: reported with its line already
         return None, "", None
     return jsonld._absolute(url.removeprefix(derivatives.siteurl), base), alt, (width, height)

@@ -12,6 +12,8 @@ Modules, one concern each:
 * ``facemap``       the face map drawn from those measurements, over the after image.
 * ``consultation``  the call to action, per article and as ``/// consultation``.
 * ``gallery``       ``/// gallery``: thumbnails linking to full images; lightbox with JS.
+* ``aspect``        a photo's shape as a CSS class (justified portfolio rows).
+* ``portfolio_strip`` the home page's strip of portfolio photos (``STUDIO["portfolio"]``).
 * ``faq``           ``/// faq``: questions as ``<details>``, with FAQPage JSON-LD.
 * ``studio_data``   testimonials and packages from ``content/data/*.yaml``, validated.
 * ``data_blocks``   ``/// testimonials`` and ``/// packages``: that data, in a page.

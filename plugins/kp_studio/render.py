@@ -10,7 +10,8 @@ placeholders are reported here, with the content's file and the block's line.
 
 Each content object gets ``kp_components``, the set of block names it renders, so the
 theme loads a component's CSS and JS only where it is used; articles also get ``cta``
-(see ``consultation.py``).
+(see ``consultation.py``); pages also get ``kp_galleries``, the data of their
+``/// gallery`` blocks, for the home page's portfolio strip (``portfolio_strip.py``).
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ def render_content(content: Any, generator: Any) -> None:
         return
     settings = studio_settings(generator.settings)
     components: set[str] = set()
+    galleries: list[dict] = []
 
     def render_placeholder(match: re.Match[str]) -> str:
         attributes = {k: html.unescape(v) for k, v in ATTRIBUTE.findall(match["attrs"])}
@@ -114,6 +116,8 @@ def render_content(content: Any, generator: Any) -> None:
         if variables is None or ctx.failed:
             return ""
         components.add(name)
+        if name == "gallery":  # the home page's portfolio strip reads it (portfolio_strip)
+            galleries.append(variables["gallery"])
         template = generator.env.get_template(f"partials/{name}.html")
         return template.render({"SITEURL": ctx.siteurl, **variables})
 
@@ -122,6 +126,7 @@ def render_content(content: Any, generator: Any) -> None:
         # (forgetting what was rendered: a plugin may have read the placeholders already)
         set_html_source(content, PLACEHOLDER.sub(render_placeholder, source))
     content.kp_components = components
+    content.kp_galleries = galleries
 
 
 def render_articles(generator: Any) -> None:
@@ -134,5 +139,8 @@ def render_articles(generator: Any) -> None:
 
 
 def render_pages(generator: Any) -> None:
+    from .portfolio_strip import portfolio_strip
+
     for page in all_content([generator]):
         render_content(page, generator)
+    portfolio_strip(generator)

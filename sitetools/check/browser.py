@@ -3,7 +3,9 @@
 Each page is loaded at desktop width (1280 px) and at 320 px, scrolled to the bottom so lazy
 images load, and watched for console errors and uncaught exceptions, failed requests, requests
 to any host but the site's own, and Content-Security-Policy violations. Then axe-core runs on
-it, the 320 px load is checked for horizontal scrolling, and a full-page screenshot is kept.
+it, the 320 px load is checked for horizontal scrolling, and a full-page screenshot is kept
+(every image loaded first, see ``LOAD_EVERY_IMAGE``); the review pages (``REVIEW_PAGES``)
+are also shot at 768 px.
 
 Third-party requests are recorded, then blocked (CSP blocks most; the route blocks the rest),
 so a check never leaves the machine. CSP violations are caught by a ``securitypolicyviolation``
@@ -34,7 +36,11 @@ from .a11y import axe_violations
 from .report import Report
 
 BROWSER_CHECKS = ("console", "requests", "third-party", "csp", "a11y", "a11y-320", "reflow-320")
-OTHER_VIEWPORT_CHECKS = {"desktop": ("a11y-320", "reflow-320"), "mobile": ("a11y",)}
+OTHER_VIEWPORT_CHECKS = {
+    "desktop": ("a11y-320", "reflow-320"),
+    "mobile": ("a11y",),
+    "tablet": ("a11y", "a11y-320", "reflow-320"),
+}
 
 
 @dataclass(frozen=True)
@@ -42,11 +48,21 @@ class Viewport:
     name: str
     width: int
     height: int
-    a11y_check: str
+    a11y_check: str | None
 
 
 DESKTOP = Viewport("desktop", 1280, 800, "a11y")
 MOBILE = Viewport("mobile", 320, 640, "a11y-320")
+# Only for the review screenshots of REVIEW_PAGES (axe and reflow run at 1280 and 320 px).
+TABLET = Viewport("tablet", 768, 1024, None)
+# The pages a reviewer looks at in three widths: home, the flagship post, the journal and
+# the portfolio (issue #16). Every page gets the 1280 and 320 px screenshots.
+REVIEW_PAGES = (
+    "/",
+    "/blog/ai-headshots-vs-professional-photographer/",
+    "/blog/",
+    "/portfolio/",
+)
 
 CSP_LISTENER = """
 window.__sitetoolsCspViolations = [];
@@ -82,6 +98,23 @@ async () => {
     Promise.all(loading.map(done)),
     new Promise((resolve) => setTimeout(resolve, 10000)),
   ]);
+}
+"""
+
+# Before a full-page screenshot: Chromium's screenshot of a tall page does not scroll, so a
+# lazy image the scroll above left unloaded (a small testimonial photo far below the fold
+# loads only once it nears the viewport) would show as an empty gap. Every image is made
+# eager and awaited (at most 10 s): the screenshot shows the page as a reader scrolling
+# through it sees it. The site itself is not changed.
+LOAD_EVERY_IMAGE = """
+async () => {
+  const images = Array.from(document.images);
+  images.forEach((img) => { img.loading = 'eager'; });
+  await Promise.race([
+    Promise.all(images.map((img) => img.decode().catch(() => null))),
+    new Promise((resolve) => setTimeout(resolve, 10000)),
+  ]);
+  return images.filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.src);
 }
 """
 
@@ -144,18 +177,21 @@ class BrowserChecker:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
+                viewports = (DESKTOP, MOBILE, TABLET) if self.screenshots_dir else (DESKTOP, MOBILE)
                 contexts = {
                     viewport: browser.new_context(
                         viewport={"width": viewport.width, "height": viewport.height},
                         service_workers="block",
                     )
-                    for viewport in (DESKTOP, MOBILE)
+                    for viewport in viewports
                 }
                 for context in contexts.values():
                     context.add_init_script(CSP_LISTENER)
                 for page in pages:
                     started = time.perf_counter()
                     for viewport, context in contexts.items():
+                        if viewport is TABLET and page not in REVIEW_PAGES:
+                            continue
                         self.check_page(context, page, viewport)
                     self.seconds_per_page[page] = time.perf_counter() - started
             finally:
@@ -255,6 +291,8 @@ class BrowserChecker:
                 )
                 report.add(page, "csp", element, detail)
             if self.screenshots_dir:
+                for src in tab.evaluate(LOAD_EVERY_IMAGE):
+                    report.add(page, "requests", self.short(src), "image did not load")
                 path = self.screenshots_dir / screenshot_name(page, viewport)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tab.screenshot(path=str(path), full_page=True)
@@ -267,8 +305,9 @@ class BrowserChecker:
                         f"reaches {right} px in a {viewport.width} px viewport: "
                         "the page scrolls sideways",
                     )
-            for element, detail in axe_violations(tab):
-                report.add(page, viewport.a11y_check, element, detail)
+            if viewport.a11y_check:
+                for element, detail in axe_violations(tab):
+                    report.add(page, viewport.a11y_check, element, detail)
         except PlaywrightError as error:
             unchecked = [c for c in BROWSER_CHECKS if c not in OTHER_VIEWPORT_CHECKS[viewport.name]]
             for check in unchecked:

@@ -294,13 +294,37 @@ def test_a_bad_settings_photo_is_reported_by_name_and_left_out(caplog, path, val
 
 
 @pytest.mark.parametrize("path", [("hero", "image"), ("image",)])
-def test_a_photo_missing_from_the_content_folder_is_left_out_and_said(caplog, path):
-    caplog.set_level(logging.INFO)
+def test_a_photo_missing_from_the_content_folder_is_an_error_naming_the_setting(caplog, path):
     parsed = parse({"STUDIO": studio_with(path, "images/nobody.jpg"), "PATH": CONTENT})
-    assert errors(caplog) == []
+    name = 'STUDIO["hero"]["image"]' if path[0] == "hero" else 'STUDIO["image"]'
+    said = [m for m in errors(caplog) if m.startswith(f"<settings>: {name} ")]
+    assert len(said) == 1 and parsed.problems == 1, errors(caplog)
+    assert "'images/nobody.jpg', which names no file in the content folder" in said[0]
+    assert "How to fix: put the photo at content/images/nobody.jpg" in said[0]
+    assert f"or leave {name} out" in said[0]
     assert (parsed.studio.hero if path[0] == "hero" else parsed.studio.image) is None
-    said = [r.getMessage() for r in caplog.records if "not a file in the content" in r.getMessage()]
-    assert said and "images/nobody.jpg" in said[0]
+
+
+@pytest.mark.parametrize(
+    ("portfolio", "problem"),
+    [
+        ({"url": "https://elsewhere.example/work/"}, "is not a page of this site"),
+        ({"url": "/portfolio/", "photos": 0}, "must be a whole number >= 1"),
+        ({"url": "/portfolio/", "photo": 4}, "did you mean"),
+        ({"photos": 4}, '["url"] is missing'),
+    ],
+)
+def test_a_bad_portfolio_strip_setting_is_reported_by_name(caplog, portfolio, problem):
+    parse({"STUDIO": {**STUDIO, "portfolio": portfolio}, "PATH": CONTENT})
+    said = [m for m in errors(caplog) if 'STUDIO["portfolio"]' in m and problem in m]
+    assert said and all("How to fix:" in m for m in said), errors(caplog)
+
+
+def test_the_portfolio_strip_setting_is_parsed(caplog):
+    parsed = parse({"STUDIO": STUDIO, "PATH": CONTENT})
+    assert errors(caplog) == []
+    assert parsed.studio.portfolio.link.href == "/portfolio/"
+    assert parsed.studio.portfolio.photos == 4
 
 
 def test_the_real_hero_and_preview_image_are_photos_with_alt_text(caplog):

@@ -6,9 +6,10 @@ from pathlib import Path
 import jinja2
 import pytest
 from bs4 import BeautifulSoup
-from PIL import ExifTags, Image, ImageCms
+from PIL import ExifTags, Image, ImageChops, ImageCms, ImageOps, ImageStat
 
 from kp_images import ResponsiveImages
+from kp_images.encode import CROP_CENTRE
 from kp_images.images import ImageError
 from kp_images.progress import Progress
 from kp_images.tests import camera_files
@@ -335,3 +336,34 @@ def test_profiles_made_for_the_tests_are_real_profiles():
     for name in ("display-p3", "adobe-rgb"):
         profile = ImageCms.ImageCmsProfile(io.BytesIO(camera_files.icc_profile(name)))
         assert "test" in ImageCms.getProfileDescription(profile)
+
+
+@pytest.mark.parametrize(("max_edge", "size"), [(2048, (1200, 630)), (900, (900, 472))])
+def test_the_link_preview_is_a_crop_of_exactly_its_size_with_the_rights(pipeline, max_edge, size):
+    settings, content = pipeline
+    settings["KP_IMAGES"].update(max_edge=max_edge, widths=[360, 720])
+    little_camera_jpeg(content / "images" / "p.jpg")  # 1600x1000, turned: 1000x1600 upright
+    images = ResponsiveImages(settings)
+    url, width, height = images.social_image("images/p.jpg")
+    assert (width, height) == size and url.endswith(f"-{size[0]}x{size[1]}.jpg")
+    assert images.flush() == 1
+    path = Path(settings["OUTPUT_PATH"]) / url.lstrip("/")
+    raw = path.read_bytes()
+    for secret in camera_files.SECRETS:
+        assert secret not in raw, secret
+    with Image.open(path) as preview:
+        assert preview.size == size and preview.format == "JPEG"
+        assert set(preview.getexif()) == {ExifTags.Base.Copyright, ExifTags.Base.Artist}
+        assert camera_files.COPYRIGHT.encode() in raw  # EXIF, IPTC and XMP, as UTF-8
+    # Upright and cropped, not squeezed: it matches the same crop of the upright derivative.
+    full = images.image_set("images/p.jpg", "")
+    images.flush()
+    with Image.open(Path(settings["OUTPUT_PATH"]) / full.full.lstrip("/")) as upright:
+        expected = ImageOps.fit(upright.convert("RGB"), size, centering=CROP_CENTRE)
+    with Image.open(path) as preview:
+        difference = ImageChops.difference(preview.convert("RGB"), expected)
+        assert max(ImageStat.Stat(difference).mean) < 8
+    # Cached by content: a second pipeline plans the same file and encodes nothing.
+    again = ResponsiveImages(settings)
+    assert again.social_image("images/p.jpg")[0] == url
+    assert again.flush() == 0
