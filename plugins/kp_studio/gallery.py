@@ -132,6 +132,9 @@ def _item(number: int, entry: dict[str, Any], ctx) -> dict[str, Any] | None:
             css_class="kp-gallery__thumb",
             caption=entry.get("caption") or "",
             shown_on=ctx.content.source_path,
+            # On a page without a lead image (the Portfolio) the first photo is the LCP
+            # element: eager and high priority, like a post's first image (kp_images).
+            eager=number == 1 and not ctx.content.metadata.get("image"),
         )
         if picture is None:
             width, height = imagefile.displayed_size(path, entry["src"])
