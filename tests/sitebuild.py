@@ -44,29 +44,33 @@ def build_into(
 ) -> BuildResult:
     """Build with the project's settings (plus ``overrides``) into ``output``."""
     overrides.setdefault("CACHE_PATH", str(Path(output).parent / "cache"))
-    if "PATH" in overrides and "STUDIO" not in overrides:
-        overrides["STUDIO"] = studio_for(Path(overrides["PATH"]))
+    if "PATH" in overrides:
+        overrides["STUDIO"] = studio_for(Path(overrides["PATH"]), overrides.get("STUDIO"))
     for where in (Path(output), Path(overrides["CACHE_PATH"])):
         if where.resolve().is_relative_to(ROOT):
             raise AssertionError(f"a test may not build into the checkout: {where}")
     return build(ROOT / settings, output, overrides=overrides, after_build=after_build)
 
 
-def studio_for(content: Path) -> dict:
-    """The project's ``STUDIO`` for a test site in ``content``: without the photos it does
-    not have (a hero or preview image naming no file is a build error) and without the
-    portfolio strip when it has no Portfolio page, so a small synthetic site builds as the
-    real one would with those settings left out."""
+def studio_for(content: Path, studio: dict | None = None) -> dict:
+    """``studio`` (default: the project's ``STUDIO``) for a test site in ``content``, without
+    the project's own photos where that site lacks them (a hero or preview image naming no
+    file is a build error) and without the project's portfolio strip when it has no
+    Portfolio page: a small synthetic site builds as the real one would with those settings
+    left out. A photo or strip a test sets itself is kept, whatever it names."""
     from pelicanconf import STUDIO
 
-    studio = dict(STUDIO)
+    studio = dict(STUDIO if studio is None else studio)
     hero = studio.get("hero") or {}
-    if hero and not (content / hero["image"]).is_file():
+    if hero and hero == STUDIO.get("hero") and not (content / hero["image"]).is_file():
         del studio["hero"]
-    if studio.get("image") and not (content / studio["image"]).is_file():
+    image = studio.get("image")
+    if image and image == STUDIO.get("image") and not (content / image).is_file():
         studio.pop("image")
         studio.pop("image_alt", None)
-    if studio.get("portfolio") and not (content / "pages" / "portfolio.md").is_file():
+    portfolio = studio.get("portfolio")
+    pages = content / "pages" / "portfolio.md"
+    if portfolio and portfolio == STUDIO.get("portfolio") and not pages.is_file():
         del studio["portfolio"]
     return studio
 
