@@ -2,8 +2,11 @@
 and validated once per build into typed, frozen values.
 
 Every plugin and the theme read settings through :func:`site_settings`; nothing else looks
-into the raw dicts. Each kind of value (text, site link, absolute URL, email, phone, time,
-day, colour, path, number) has one rule in ``RULES`` and one fix message, so a URL is judged
+into the raw dicts (``KP_IMAGES`` and ``KP_REDIRECTS_FILE`` included; the tooling, reading a
+settings file outside a build, asks :func:`newsletter` for the signup form's origin). Each
+kind of value (text, site link, absolute URL, email, phone, time, day, colour, path, a file
+in the content folder, a folder of the output, number) has one rule in ``RULES`` and one
+fix message, so a URL is judged
 the same way wherever it appears. A mistake is reported once, by the setting's full name
 (``STUDIO["consultation"]["url"]``), and the build goes on with a safe fallback (an invalid
 consultation becomes "no call to action", never a broken link) so every other mistake is
