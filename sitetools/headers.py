@@ -172,9 +172,7 @@ def read_redirects(settings_file: str | Path | None) -> list[Redirect]:
 
     settings = read_settings_file(settings_file)
     folder = Path(settings_file).resolve().parent
-    source = folder / redirects_data.settings_file(
-        {**settings, "PATH": str(folder / settings.get("PATH", "content"))}
-    )
+    source = Path(redirects_data.settings_file(settings, folder / settings.get("PATH", "content")))
     redirects, errors = redirects_data.load(source)
     if errors:
         raise ValueError(

@@ -6,8 +6,9 @@ against (``sitetools.check`` serves the built output with it) is the policy prod
 
     content_security_policy(studio_settings: dict | None) -> str
         The Content-Security-Policy header value. ``studio_settings`` is the ``STUDIO`` dict
-        from pelicanconf.py (or None); only ``STUDIO["newsletter"]["action"]`` is read: its
-        origin is added to ``form-action`` so the signup form may post to the mailing-list host.
+        from pelicanconf.py (or None); its newsletter, parsed by the settings layer
+        (``kp_common.settings.newsletter``), adds its ``origin`` to ``form-action`` so the
+        signup form may post to the mailing-list host.
 
     security_headers(studio_settings: dict | None) -> dict[str, str]
         Every security response header, name -> value: the CSP, HSTS, nosniff, framing,
@@ -23,28 +24,21 @@ those load only after the reader asks for the video.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from urllib.parse import urlsplit
+
+from kp_common import settings
 
 VIDEO_FRAME_ORIGINS = ("https://www.youtube-nocookie.com", "https://player.vimeo.com")
-
-
-def _newsletter_origin(studio_settings: dict | None) -> str | None:
-    newsletter = (studio_settings or {}).get("newsletter") or {}
-    action = newsletter.get("action") or ""
-    parts = urlsplit(action)
-    # Only an https origin may receive the form; anything else is left out of the policy
-    # rather than widening it (the settings validation reports the bad URL to the author).
-    if parts.scheme != "https" or not parts.hostname:
-        return None
-    return f"https://{parts.netloc}"
 
 
 def content_security_policy(studio_settings: dict | None = None) -> str:
     """Return the Content-Security-Policy header value for the site."""
     form_action = ["'self'"]
-    newsletter = _newsletter_origin(studio_settings)
-    if newsletter:
-        form_action.append(newsletter)
+    # The settings layer's rules: only a valid https action (with its honeypot) is a
+    # newsletter; anything else is left out of the policy rather than widening it (the
+    # build reports the mistake to the author).
+    newsletter = settings.newsletter(studio_settings)
+    if newsletter is not None:
+        form_action.append(newsletter.origin)
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'", "'wasm-unsafe-eval'"],

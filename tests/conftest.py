@@ -5,6 +5,7 @@ Helpers that build or read sites live in ``tests/sitebuild.py`` (import them fro
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,20 @@ def reader_site(tmp_path_factory) -> Path:
     output, result = build_reader_site(tmp_path_factory.mktemp("reader"))
     assert result.ok, "the build reported problems:\n" + "\n".join(result.problems)
     return output
+
+
+@pytest.fixture(scope="session")
+def image_caches(tmp_path_factory) -> dict:
+    """Image derivatives and diffs are keyed by content: one cache serves every setup, and
+    every test process of this run (under pytest-xdist, the run's folder its workers share):
+    the files are written by rename, each set's manifest last, so two builds may fill it at
+    once, and the setups split over several files encode each photo once."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "image-caches"
+    return {
+        "KP_IMAGES": {"cache_dir": str(folder / "kp_images")},
+        "KP_STUDIO": {"cache_dir": str(folder / "kp_studio")},
+    }
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,14 @@ from sitetools.check.report import Report
 from sitetools.check.server import SiteServer
 from sitetools.security import content_security_policy, security_headers
 
-STUDIO = {"newsletter": {"action": "https://kpstudios.us21.list-manage.com/subscribe/post?u=1"}}
+# A newsletter the settings layer accepts (an https action and its honeypot): only then is
+# its host in the policy's form-action.
+STUDIO = {
+    "newsletter": {
+        "action": "https://kpstudios.us21.list-manage.com/subscribe/post?u=1",
+        "honeypot": "b_1_2",
+    }
+}
 SITE_URL = "https://kpstudios.example"
 
 CSS = """

@@ -25,7 +25,14 @@ from tests.servers import free_port, nginx, sshd, tree, write_sample_site
 
 pytestmark = pytest.mark.server
 ROOT = Path(__file__).resolve().parent.parent
-STUDIO = {"newsletter": {"action": "https://kpstudios.us21.list-manage.com/subscribe/post"}}
+# A newsletter the settings layer accepts (an https action and its honeypot), so its host
+# is in the policy's form-action.
+STUDIO = {
+    "newsletter": {
+        "action": "https://kpstudios.us21.list-manage.com/subscribe/post",
+        "honeypot": "b_1_2",
+    }
+}
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,14 @@ would, against the page's public address, and must:
 * if it leaves the site, be a link the reader follows (never an image, script, style or
   frame loaded on page view) with ``rel="noopener"``.
 
-The site under a path is also loaded in Chromium from a local server: no request may leave
-the path.
+The site under a path is also loaded in Chromium from a local server
+(``test_setups_browser.py``: its own build, in its own file so pytest-xdist runs it beside
+this one): no request may leave the path.
 """
 
 from __future__ import annotations
 
 import copy
-import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -27,13 +27,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pelicanconf import STUDIO
-from sitetools.check.browser import SCROLL_TO_BOTTOM
 from sitetools.check.links import srcset_urls
 from sitetools.check.pages import url_path_for
 from sitetools.production import production_steps
-from sitetools.security import security_headers
-from sitetools.serve import running_server
-from tests.servers import free_port
 from tests.sitebuild import build_into
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,16 +78,6 @@ SETUPS = {
     "no phone, no email, no social profiles": {"STUDIO": NO_CONTACT},
     "relative URLs": {"RELATIVE_URLS": True},
 }
-
-
-@pytest.fixture(scope="module")
-def image_caches(tmp_path_factory) -> dict:
-    """Image derivatives and diffs are keyed by content: one cache serves every setup."""
-    folder = tmp_path_factory.mktemp("image-caches")
-    return {
-        "KP_IMAGES": {"cache_dir": str(folder / "kp_images")},
-        "KP_STUDIO": {"cache_dir": str(folder / "kp_studio")},
-    }
 
 
 def build_setup(workdir: Path, overrides: dict, caches: dict, settings: str = "pelicanconf.py"):
@@ -216,35 +202,3 @@ def test_the_publish_build_under_a_path(tmp_path, image_caches, monkeypatch):
     assert link_problems(output, "https://user.github.io/kp-site") == []
     feed = (output / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
     assert "https://user.github.io/kp-site/blog/" in feed
-
-
-@pytest.mark.browser
-def test_a_site_under_a_path_makes_no_request_outside_it(tmp_path, image_caches, browser):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/kp-site"
-    output = build_setup(tmp_path / "build", {"SITEURL": base}, image_caches)
-    served = tmp_path / "www"
-    served.mkdir()
-    os.symlink(output, served / "kp-site")
-    # Every page but the redirect stubs at old addresses (they send the browser on at once;
-    # the static check above covers where they lead).
-    pages = sorted(
-        page_address(output, p, "")
-        for p in output.rglob("index.html")
-        if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")
-    )
-    outside, failed = [], []
-    headers = security_headers(STUDIO)
-    with running_server(served, port=port, headers=headers):
-        page = browser.new_page()
-        page.on(
-            "request", lambda r: None if r.url.startswith(base + "/") else outside.append(r.url)
-        )
-        page.on("requestfailed", lambda r: failed.append(r.url))
-        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
-        for path in pages:
-            page.goto(base + path, wait_until="load")
-            page.evaluate(SCROLL_TO_BOTTOM)
-        page.close()
-    assert len(pages) >= 15
-    assert outside == [] and failed == []

@@ -32,8 +32,8 @@ from urllib.parse import quote, unquote, urlsplit
 import yaml
 
 from kp_common.errors import AuthorError
+from kp_common.settings import site_settings
 
-DEFAULT_FILE = "data/redirects.yaml"
 # RFC 3986 pchar plus "/", without "'" and "$" (nginx variables) and ";" (nginx syntax).
 _PATH_CHARACTERS = re.compile(r"^/[A-Za-z0-9\-._~!&()*+,=:@%/]*$")
 _QUERY = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=([A-Za-z0-9_.\-]+)$")
@@ -85,15 +85,11 @@ class Redirect:
         return path.rstrip("/") + "/index.html"
 
 
-def settings_file(settings: dict) -> str:
-    """The redirects file of a site: ``KP_REDIRECTS_FILE`` under the content folder."""
-    name = settings.get("KP_REDIRECTS_FILE", DEFAULT_FILE)
-    if not isinstance(name, str) or not name or os.path.isabs(name) or ".." in name.split("/"):
-        raise AuthorError(
-            f"KP_REDIRECTS_FILE must be a path inside the content folder, not {name!r}.",
-            f'set KP_REDIRECTS_FILE = "{DEFAULT_FILE}" in pelicanconf.py.',
-        )
-    return os.path.join(settings.get("PATH", "content"), name)
+def settings_file(settings: dict, content: str | os.PathLike | None = None) -> str:
+    """The redirects file of a site: ``KP_REDIRECTS_FILE`` (checked by the settings layer)
+    under the content folder (``content``, or the settings' ``PATH``)."""
+    folder = content if content is not None else settings.get("PATH", "content")
+    return os.path.join(folder, site_settings(settings).redirects_file)
 
 
 def normalise_source(value: str) -> str:

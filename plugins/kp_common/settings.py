@@ -2,8 +2,11 @@
 and validated once per build into typed, frozen values.
 
 Every plugin and the theme read settings through :func:`site_settings`; nothing else looks
-into the raw dicts. Each kind of value (text, site link, absolute URL, email, phone, time,
-day, colour, path, number) has one rule in ``RULES`` and one fix message, so a URL is judged
+into the raw dicts (``KP_IMAGES`` and ``KP_REDIRECTS_FILE`` included; the tooling, reading a
+settings file outside a build, asks :func:`newsletter` for the signup form's origin). Each
+kind of value (text, site link, absolute URL, email, phone, time, day, colour, path, a file
+in the content folder, a folder of the output, number) has one rule in ``RULES`` and one
+fix message, so a URL is judged
 the same way wherever it appears. A mistake is reported once, by the setting's full name
 (``STUDIO["consultation"]["url"]``), and the build goes on with a safe fallback (an invalid
 consultation becomes "no call to action", never a broken link) so every other mistake is
@@ -145,6 +148,21 @@ RULES: dict[str, Rule] = {
         "is not a photo in the content folder",
         'write its path inside the content folder, like "images/portfolio/mei.jpg" '
         "(a .jpg, .jpeg, .png, .webp, .avif, .tif or .heic file).",
+    ),
+    "content_file": Rule(
+        lambda v: (
+            bool(v.strip())
+            and not os.path.isabs(v)
+            and not v.startswith(("/", "\\"))
+            and ".." not in re.split(r"[/\\]", v)
+        ),
+        "is not a path inside the content folder",
+        'write its path inside the content folder, like "data/redirects.yaml".',
+    ),
+    "output_folder": Rule(
+        lambda v: bool(v.strip("/ ")) and ".." not in v.split("/") and "\0" not in v,
+        "is not a folder of the output",
+        'write a folder inside the output, like "images/r".',
     ),
     "honeypot": Rule(
         lambda v: bool(_HONEYPOT.match(v)),
@@ -319,6 +337,29 @@ class StudioSettings:
     diff_blur: float = 1.5
     diff_max_size: int = 1600
     cache_dir: str = ""
+    # KP_IMAGES["max_pixels"]: the blocks decode photos through kp_images with its limit.
+    max_pixels: int = 150_000_000
+
+
+@dataclass(frozen=True)
+class ImageSettings:
+    """``KP_IMAGES``: what kp_images makes of each photo (see ``KP_IMAGES_DEFAULTS``)."""
+
+    widths: tuple[int, ...]
+    sizes: str
+    cache_dir: str | None
+    output_dir: str
+    formats: tuple[str, ...]
+    quality: tuple[tuple[str, int], ...]  # (format, quality) for every format we encode
+    avif_speed: int
+    fallback_width: int
+    max_edge: int
+    max_pixels: int
+    keep: frozenset[str]
+    copyright: str | None
+    license: str | None
+    acquire_license_page: str | None
+    workers: int
 
 
 @dataclass(frozen=True)
@@ -332,6 +373,11 @@ class SiteSettings:
     reading_wpm: int
     related_max: int
     seo_studio_pages: tuple[str, ...]
+    images: ImageSettings
+    # KP_REDIRECTS_FILE: the redirects file, inside the content folder (kp_common.redirects).
+    redirects_file: str
+    # KP_SEARCH_BACKGROUND: index search after the build returns (livereload sets it).
+    search_background: bool
     # KP_VALIDATE_ACTIVE_FILES: content paths that may be published though active (HTML...).
     active_files: frozenset[str] = frozenset()
     problems: int = field(default=0, compare=False)
@@ -349,6 +395,36 @@ KP_STUDIO_DEFAULTS: dict[str, Any] = {
     # None: ``<CACHE_PATH>/kp_studio``.
     "cache_dir": None,
 }
+# What published images may keep of a source's metadata. Everything else (GPS, serial
+# numbers, owner, software and XMP history, face regions, thumbnails, comments, maker notes)
+# is never written, whatever KP_IMAGES["keep"] says.
+IMAGE_KEEPABLE = {
+    "copyright": "EXIF Copyright, XMP dc:rights, IPTC Copyright Notice",
+    "creator": "EXIF Artist, XMP dc:creator, IPTC By-line",
+    "credit": "XMP photoshop:Credit, IPTC Credit",
+    "rights": "XMP xmpRights (usage terms, web statement, marked)",
+    "icc": "the colour profile (without it, pixels are converted to sRGB)",
+}
+IMAGE_FORMATS = ("avif", "webp", "jpeg")
+KP_IMAGES_DEFAULTS: dict[str, Any] = {
+    "widths": (360, 720, 1080, 1440),
+    # The content column is at most 720 CSS px wide; below that the image spans the viewport.
+    "sizes": "(min-width: 760px) 720px, 100vw",
+    "cache_dir": None,  # default: <CACHE_PATH>/kp_images
+    "output_dir": "images/r",
+    "formats": IMAGE_FORMATS,
+    "quality": {"avif": 55, "webp": 75, "jpeg": 80},
+    "avif_speed": 7,
+    "fallback_width": 720,
+    "max_edge": 2048,  # no published image is longer than this, on either side
+    "max_pixels": 150_000_000,  # beyond this a file is refused as a decompression bomb
+    "keep": tuple(IMAGE_KEEPABLE),
+    "copyright": None,  # default: "© <year taken> <STUDIO name>" where a source has none
+    "license": None,  # schema.org ImageObject "license": a page saying how images may be used
+    "acquire_license_page": None,  # default: the consultation page (STUDIO["consultation"])
+    "workers": None,  # encoding processes; default: the cores this process may use
+}
+REDIRECTS_FILE = "data/redirects.yaml"
 CONSULTATION_REQUIRED = ("url", "label", "headline", "text", "session_length")
 CONSULTATION_OPTIONAL = ("phone", "email")
 STUDIO_KEYS = (
@@ -381,12 +457,14 @@ SEO_STUDIO_PAGES = ("contact", "book-a-consultation", "headshots")
 class _Parser:
     """Reads values by kind, reporting each mistake once with the setting's name."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, quiet: bool = False) -> None:
         self.problems = 0
+        self.quiet = quiet  # count mistakes without reporting them (the build reports them)
 
     def error(self, name: str, problem: str, fix: str) -> None:
         self.problems += 1
-        report(None, None, f"{name} {problem}", fix)
+        if not self.quiet:
+            report(None, None, f"{name} {problem}", fix)
 
     def value(self, raw: Any, key: str, name: str, kind: str, *, required: bool = True):
         """``raw[key]`` if it passes ``kind``'s rule; None (reported if required) if absent."""
@@ -438,12 +516,21 @@ class _Parser:
                     f'rename it to "{close[0]}".',
                 )
 
-    def number(self, value: Any, name: str, low: float, kind=int, fix: str = ""):
-        """A whole number (``kind=int``) or a number (``float``) ``>= low``; None if not."""
+    def number(
+        self, value: Any, name: str, low: float, kind=int, fix: str = "", high: float | None = None
+    ):
+        """A whole number (``kind=int``) or a number (``float``) from ``low`` (to ``high``);
+        None if not."""
         ok = not isinstance(value, bool) and isinstance(value, int if kind is int else int | float)
-        if not ok or value < low:
+        if not ok or value < low or (high is not None and value > high):
             noun = "a whole number" if kind is int else "a number"
-            self.error(name, f"must be {noun} >= {low:g}, not {value!r}.", fix)
+            # Big whole bounds as Python writes them in pelicanconf.py (1_000_000, not 1e+06).
+            low_text, high_text = (
+                f"{b:g}" if isinstance(b, float) or b < 100_000 else f"{b:_}"
+                for b in (low, high or 0)
+            )
+            span = f">= {low_text}" if high is None else f"from {low_text} to {high_text}"
+            self.error(name, f"must be {noun} {span}, not {value!r}.", fix)
             return None
         return kind(value)
 
@@ -507,6 +594,8 @@ def _newsletter(parser: _Parser, raw: Any) -> Newsletter | None:
     name = 'STUDIO["newsletter"]'
     raw = parser.group({} if raw in (None, "") else raw, name)
     if raw is None or not (raw.get("action") or "").strip():
+        if parser.quiet:
+            return None
         logger.info(
             'STUDIO["newsletter"]["action"] is not set, so no signup form is shown. Set it to '
             "the Mailchimp embedded-form action URL to turn the signup on."
@@ -527,6 +616,14 @@ def _newsletter(parser: _Parser, raw: Any) -> Newsletter | None:
         text=parser.value(raw, "text", name, "text", required=False)
         or "Helpful tips on portraits and headshots, about once a month. No spam, ever.",
     )
+
+
+def newsletter(studio: Any) -> Newsletter | None:
+    """The newsletter of a ``STUDIO`` dict by the same rules, without reporting mistakes: for
+    the tooling that reads a settings file outside a build (the security headers), where an
+    invalid or missing newsletter simply means no signup form."""
+    raw = studio.get("newsletter") if isinstance(studio, dict) else None
+    return _newsletter(_Parser(quiet=True), raw)
 
 
 def _photo(
@@ -695,7 +792,9 @@ def _siteurl(parser: _Parser, settings: dict, publishing: bool) -> str:
     return siteurl
 
 
-def _kp_studio(parser: _Parser, settings: dict, consultation) -> StudioSettings:
+def _kp_studio(
+    parser: _Parser, settings: dict, consultation, images: ImageSettings
+) -> StudioSettings:
     raw = settings.get("KP_STUDIO") or {}
     options = dict(KP_STUDIO_DEFAULTS)
     if not isinstance(raw, dict):
@@ -726,7 +825,7 @@ def _kp_studio(parser: _Parser, settings: dict, consultation) -> StudioSettings:
     if not options["cache_dir"]:
         options["cache_dir"] = os.path.join(settings.get("CACHE_PATH") or "cache", "kp_studio")
     options["cache_dir"] = os.path.abspath(options["cache_dir"])
-    return StudioSettings(consultation=consultation, **options)
+    return StudioSettings(consultation=consultation, max_pixels=images.max_pixels, **options)
 
 
 def _optional_number(parser: _Parser, settings: dict, key: str, default: int, fix: str) -> int:
@@ -748,6 +847,114 @@ def _active_files(parser: _Parser, settings: dict) -> frozenset[str]:
     return frozenset()
 
 
+def _kp_images(parser: _Parser, settings: dict) -> ImageSettings:
+    """``KP_IMAGES`` over ``KP_IMAGES_DEFAULTS``; a bad key is named and its default kept."""
+    raw = parser.group(settings.get("KP_IMAGES") or {}, "KP_IMAGES") or {}
+    for key in raw:
+        if key not in KP_IMAGES_DEFAULTS:
+            close = difflib.get_close_matches(str(key), KP_IMAGES_DEFAULTS, n=1, cutoff=0.8)
+            hint = f'did you mean "{close[0]}"? ' if close else ""
+            parser.error(
+                f'KP_IMAGES["{key}"]',
+                "is not a setting of kp_images.",
+                f"{hint}use one of {', '.join(KP_IMAGES_DEFAULTS)}.",
+            )
+    given = {key: value for key, value in raw.items() if key in KP_IMAGES_DEFAULTS}
+    values = {**KP_IMAGES_DEFAULTS, **given}
+
+    def name(key: str) -> str:
+        return f'KP_IMAGES["{key}"]'
+
+    def whole(key: str, low: int, high: int) -> int:
+        default = KP_IMAGES_DEFAULTS[key]
+        fix = f"the default is {default}." if default is not None else "or leave it out."
+        number = parser.number(values[key], name(key), low, int, fix, high)
+        return default if number is None else number
+
+    def text(key: str, kind: str) -> str | None:
+        value = values[key]
+        if value is None:
+            return None
+        value = os.fspath(value) if isinstance(value, os.PathLike) else value
+        return parser.check(value, name(key), kind)
+
+    max_edge = whole("max_edge", 64, 8192)
+    widths = values["widths"]
+    if (
+        not isinstance(widths, list | tuple)
+        or not widths
+        or not all(
+            isinstance(w, int) and not isinstance(w, bool) and 16 <= w <= max_edge for w in widths
+        )
+    ):
+        parser.error(
+            name("widths"),
+            f"is {widths!r}; it must list widths in pixels from 16 to max_edge ({max_edge}).",
+            "write for example [360, 720, 1080, 1440].",
+        )
+        widths = KP_IMAGES_DEFAULTS["widths"]
+    formats = tuple(values["formats"]) if isinstance(values["formats"], list | tuple) else ()
+    if "jpeg" not in formats or not set(formats) <= set(IMAGE_FORMATS):
+        parser.error(
+            name("formats"),
+            f"is {values['formats']!r}; it must include 'jpeg' (every browser and link "
+            "preview reads it) and only 'avif', 'webp' and 'jpeg'.",
+            "write for example ['avif', 'webp', 'jpeg'].",
+        )
+        formats = IMAGE_FORMATS
+    quality = values["quality"]
+    if not isinstance(quality, dict):
+        parser.error(name("quality"), f"is {quality!r}, not a dict.", 'write {"avif": 55, ...}.')
+        quality = {}
+    for fmt in sorted(set(quality) - set(IMAGE_FORMATS), key=str):
+        parser.error(f'{name("quality")}["{fmt}"]', "is not a format we encode.", "remove it.")
+    qualities = []
+    for fmt in IMAGE_FORMATS:
+        default = KP_IMAGES_DEFAULTS["quality"][fmt]
+        label = f'{name("quality")}["{fmt}"]'
+        value = parser.number(quality.get(fmt, default), label, 1, int, f"e.g. {default}.", 100)
+        qualities.append((fmt, default if value is None else value))
+    keep = values["keep"]
+    listed = isinstance(keep, list | tuple | set | frozenset)
+    if not listed or not set(keep) <= set(IMAGE_KEEPABLE):
+        unknown = sorted(set(keep) - set(IMAGE_KEEPABLE), key=str) if listed else keep
+        parser.error(
+            name("keep"),
+            f"has {unknown!r}, which is not metadata a published image may keep.",
+            "list only: " + "; ".join(f"'{k}' ({v})" for k, v in IMAGE_KEEPABLE.items()) + ".",
+        )
+        keep = KP_IMAGES_DEFAULTS["keep"]
+    sizes = values["sizes"]
+    sizes = parser.check(sizes, name("sizes"), "text") or KP_IMAGES_DEFAULTS["sizes"]
+    output_dir = text("output_dir", "output_folder") or KP_IMAGES_DEFAULTS["output_dir"]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = (values["workers"] is not None and whole("workers", 1, 256)) or cores or 1
+    return ImageSettings(
+        widths=tuple(sorted(set(widths))),
+        sizes=sizes,
+        cache_dir=text("cache_dir", "path"),
+        output_dir=output_dir.strip("/ "),
+        formats=formats,
+        quality=tuple(qualities),
+        avif_speed=whole("avif_speed", 0, 10),
+        fallback_width=whole("fallback_width", 16, 8192),
+        max_edge=max_edge,
+        max_pixels=whole("max_pixels", 1_000_000, 1_000_000_000),
+        keep=frozenset(keep),
+        copyright=text("copyright", "text"),
+        license=text("license", "url"),
+        acquire_license_page=text("acquire_license_page", "url"),
+        workers=workers,
+    )
+
+
+def _redirects_file(parser: _Parser, settings: dict) -> str:
+    """``KP_REDIRECTS_FILE``: a file inside the content folder (the default if it is not)."""
+    value = settings.get("KP_REDIRECTS_FILE", REDIRECTS_FILE)
+    value = os.fspath(value) if isinstance(value, os.PathLike) else value
+    return parser.check(value, "KP_REDIRECTS_FILE", "content_file") or REDIRECTS_FILE
+
+
 def parse(settings: dict) -> SiteSettings:
     """Parse and check every setting of ours; mistakes are logged as author errors."""
     parser = _Parser()
@@ -759,16 +966,20 @@ def parse(settings: dict) -> SiteSettings:
     pages = parser.number(pages, "KP_SEARCH_PAGES_PER_BUNDLE", 1, int, search_fix)
     seo = settings.get("KP_SEO") or {}
     seo_pages = seo.get("studio_pages", SEO_STUDIO_PAGES) if isinstance(seo, dict) else ()
+    images = _kp_images(parser, settings)
     return SiteSettings(
         studio=studio,
         menu=_menu(parser, settings.get("MENU_ITEMS")),
-        kp_studio=_kp_studio(parser, settings, consultation),
+        kp_studio=_kp_studio(parser, settings, consultation, images),
         siteurl=_siteurl(parser, settings, publishing),
         publishing=publishing,
         search_pages_per_bundle=pages,
         reading_wpm=_optional_number(parser, settings, "KP_READING_WPM", READING_WPM, "about 230."),
         related_max=_optional_number(parser, settings, "KP_RELATED_MAX", RELATED_MAX, "e.g. 3."),
         seo_studio_pages=tuple(seo_pages),
+        images=images,
+        redirects_file=_redirects_file(parser, settings),
+        search_background=bool(settings.get("KP_SEARCH_BACKGROUND", False)),
         active_files=_active_files(parser, settings),
         problems=parser.problems,
     )

@@ -190,13 +190,24 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
+def cost(job: Job) -> int:
+    """What encoding ``job`` costs, roughly: the pixels it encodes (the encoders take 90 %
+    of the time, in proportion to pixels; an upright portrait has twice a landscape's
+    pixels at the same widths)."""
+    return sum(width * height * len(formats) for width, height, formats in job.sizes)
+
+
 def run_all(
     jobs: list[Job], workers: int, on_done: Callable[[Result], None] | None = None
 ) -> Iterable[Result]:
     """Encode ``jobs`` on ``workers`` processes (in this one when there is one job or
-    one worker); calls ``on_done`` as each finishes. Yields results in finishing order."""
+    one worker); calls ``on_done`` as each finishes. Yields results in finishing order.
+
+    The costliest jobs go first (longest-processing-time order): the last ones to finish
+    are then the cheap ones, so no core waits long on one big photo at the end."""
     if not jobs:
         return []
+    jobs = sorted(jobs, key=cost, reverse=True)
     cores = max(1, workers)
     if len(jobs) == 1 or workers == 1:
         results = []

@@ -77,7 +77,13 @@ INDEX_FILE = "sources.json"
 # The link preview's size (og:image): 1.91:1, the card every network shows uncropped.
 SOCIAL_SIZE = (1200, 630)
 # How long this process spent on image work, for the benchmark (benchmarks/images.py).
-STATS = {"seconds": 0.0, "cpu_seconds": 0.0, "encoded_photos": 0, "worker_peak_kb": 0}
+STATS = {
+    "seconds": 0.0,
+    "cpu_seconds": 0.0,
+    "encoded_photos": 0,
+    "encoded_files": 0,
+    "worker_peak_kb": 0,
+}
 
 
 class _Timed:
@@ -497,6 +503,7 @@ class ResponsiveImages:
                     failed += 1
                     self._encode_failed(result)
                 self.encoded += result.files
+                STATS["encoded_files"] += result.files
                 if pooled:  # the workers' CPU and memory, for the benchmark
                     STATS["cpu_seconds"] += result.cpu_seconds
                     STATS["worker_peak_kb"] = max(STATS["worker_peak_kb"], result.peak_kb)

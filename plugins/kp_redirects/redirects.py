@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass
 
 from kp_common import redirects as data
-from kp_common.errors import AuthorError, report, report_error
+from kp_common.errors import report, report_error
 from kp_common.files import replace_file
 from kp_common.urls import site_url
 from pelican.utils import get_relative_path
@@ -46,11 +46,7 @@ def check_redirects(generators) -> None:
     if not generators:
         return
     settings = generators[0].settings
-    try:
-        source_file = data.settings_file(settings)
-    except AuthorError as error:
-        report_error(None, error)
-        return
+    source_file = data.settings_file(settings)
     redirects, errors = data.load(source_file)
     for error in errors:
         report_error(source_file, error)

@@ -411,7 +411,7 @@ def build_index(pelican) -> None:
     if pages_per_bundle is None:  # not a whole number >= 1: reported by the settings layer
         return
     index = SiteIndex(output, cache_for(settings), pages_per_bundle)
-    if settings.get("KP_SEARCH_BACKGROUND", False):
+    if site_settings(settings).search_background:
         BackgroundIndex.start(index)
         logger.info("kp_search: indexing %s in the background", output)
         return

@@ -18,8 +18,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from kp_common.settings import Address, OpeningHours, Studio
+
 CONTEXT = "https://schema.org"
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def dumps_for_script(data: dict) -> str:
@@ -40,76 +41,72 @@ def _drop_empty(data: dict) -> dict:
     return {key: value for key, value in data.items() if value not in (None, "", [], {})}
 
 
-def organisation(studio: dict, site_url: str) -> dict:
+def organisation(name: str, site_url: str) -> dict:
     return _drop_empty(
         {
             "@type": "Organization",
             "@id": f"{site_url}/#organization",
-            "name": studio.get("name"),
+            "name": name,
             "url": f"{site_url}/",
-            "logo": _absolute(studio.get("logo"), site_url),
         }
     )
 
 
-def postal_address(address: dict) -> dict:
+def postal_address(address: Address | None) -> dict:
+    if address is None:
+        return {}
     return _drop_empty(
         {
             "@type": "PostalAddress",
-            "streetAddress": address.get("street") or address.get("streetAddress"),
-            "addressLocality": address.get("locality") or address.get("city"),
-            "addressRegion": address.get("region") or address.get("state"),
-            "postalCode": address.get("postal_code") or address.get("postalCode"),
-            "addressCountry": address.get("country") or address.get("addressCountry"),
+            "streetAddress": address.street,
+            "addressLocality": address.locality,
+            "addressRegion": address.region,
+            "postalCode": address.postal_code,
+            "addressCountry": address.country,
         }
     )
 
 
-def opening_hours(hours: list) -> list[dict]:
-    """``[{"days": ["Monday", ...], "opens": "09:00", "closes": "17:00"}, ...]`` to schema.org."""
-    result = []
-    for entry in hours or []:
-        days = entry.get("days") or entry.get("dayOfWeek") or []
-        if isinstance(days, str):
-            days = [days]
-        result.append(
-            _drop_empty(
-                {
-                    "@type": "OpeningHoursSpecification",
-                    "dayOfWeek": [d for d in days if d in DAYS] or list(days),
-                    "opens": entry.get("opens"),
-                    "closes": entry.get("closes"),
-                }
-            )
-        )
-    return result
+def opening_hours(hours: tuple[OpeningHours, ...]) -> list[dict]:
+    """The parsed ``STUDIO["opening_hours"]`` as schema.org ``OpeningHoursSpecification``."""
+    return [
+        {
+            "@type": "OpeningHoursSpecification",
+            "dayOfWeek": list(entry.days),
+            "opens": entry.opens,
+            "closes": entry.closes,
+        }
+        for entry in hours
+    ]
 
 
 def professional_service(
-    studio: dict,
+    studio: Studio,
     site_url: str,
     offers: list[dict] | None = None,
     rating: dict | None = None,
+    image: str | None = None,
 ) -> dict:
-    """The studio; ``offers`` (its packages) and ``rating`` (only from real ratings) come
-    from kp_studio's data files (``kp_studio.studio_data.offers``/``aggregate_rating``)."""
-    contact = studio.get("contact", {})
-    consultation = studio.get("consultation", {})
+    """The studio (the parsed ``STUDIO``, ``image`` its preview photo's published URL);
+    ``offers`` (its packages) and ``rating`` (only from real ratings) come from kp_studio's
+    data files (``kp_studio.studio_data.offers``/``aggregate_rating``)."""
+    consultation = studio.consultation
+    phone = studio.phone or (consultation.phone if consultation else None)
+    email = studio.email or (consultation.email if consultation else None)
     return _drop_empty(
         {
             "@context": CONTEXT,
             "@type": "ProfessionalService",
             "@id": f"{site_url}/#studio",
-            "name": studio.get("name"),
-            "description": studio.get("tagline"),
+            "name": studio.name,
+            "description": studio.tagline,
             "url": f"{site_url}/",
-            "image": _absolute(studio.get("image") or studio.get("logo"), site_url),
-            "telephone": contact.get("phone") or consultation.get("phone"),
-            "email": contact.get("email") or consultation.get("email"),
-            "address": postal_address(studio.get("address", {})),
-            "openingHoursSpecification": opening_hours(studio.get("opening_hours", [])),
-            "sameAs": [s["url"] for s in studio.get("social", []) if s.get("url")],
-            "priceRange": studio.get("price_range"),
+            "image": image,
+            "telephone": phone.text if phone else None,
+            "email": email.address if email else None,
+            "address": postal_address(studio.address),
+            "openingHoursSpecification": opening_hours(studio.opening_hours),
+            "sameAs": [profile.link.href for profile in studio.social],
             "makesOffer": offers,
             "aggregateRating": rating,
         }
@@ -117,13 +114,13 @@ def professional_service(
 
 
 def blog_posting(
-    article, headline: str, studio: dict, site_url: str, canonical: str, image: str | None
+    article, headline: str, studio_name: str, site_url: str, canonical: str, image: str | None
 ) -> dict:
     # A post "by" the studio (or by nobody) is credited to the organisation, not a Person.
     authors = [
         a
         for a in getattr(article, "authors", None) or []
-        if str(a).strip() and str(a) != studio.get("name")
+        if str(a).strip() and str(a) != studio_name
     ]
     if authors:
         author = [
@@ -131,7 +128,7 @@ def blog_posting(
             for a in authors
         ]
     else:
-        author = organisation(studio, site_url)
+        author = organisation(studio_name, site_url)
     published = _iso(getattr(article, "date", None))
     return _drop_empty(
         {
@@ -143,7 +140,7 @@ def blog_posting(
             "datePublished": published,
             "dateModified": _iso(getattr(article, "modified", None)) or published,
             "author": author,
-            "publisher": organisation(studio, site_url),
+            "publisher": organisation(studio_name, site_url),
             "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
             "url": canonical,
             "keywords": [str(t) for t in getattr(article, "tags", None) or []],

@@ -50,9 +50,12 @@ class SeoData:
 
 
 def site_url(settings: dict) -> str:
-    url = settings.get("SITEURL", "") or ""
-    if not url.startswith(("http://", "https://")):
-        url = settings.get("STUDIO", {}).get("url", "") or url
+    """The absolute address pages are known by: ``SITEURL``, or ``STUDIO["url"]`` when
+    ``SITEURL`` is empty (a development build)."""
+    parsed = site_settings(settings)
+    url = parsed.siteurl
+    if not url and parsed.studio is not None:
+        url = parsed.studio.url or url
     return url.rstrip("/")
 
 
@@ -161,10 +164,10 @@ def _image_objects(content, base: str) -> list[dict]:
 
 def build(context: dict) -> SeoData:
     settings = context
-    studio = settings.get("STUDIO", {})
+    studio = site_settings(settings).studio
     base = site_url(settings)
-    name = studio.get("name") or settings.get("SITENAME", "")
-    tagline = studio.get("tagline", "")
+    name = (studio.name if studio else "") or settings.get("SITENAME", "")
+    tagline = studio.tagline if studio else ""
     article = context.get("article")
     page = context.get("page")
     content = article or page
@@ -184,12 +187,12 @@ def build(context: dict) -> SeoData:
         title = f"{name} · {tagline}" if is_home or not heading else f"{heading} · {name}"
 
     image, image_alt, image_size = _image(content, base)
-    default = site_settings(settings).studio
-    if image is None and default is not None and default.image is not None:
-        # STUDIO["image"]: the preview of every page without its own Image.
-        image, image_alt, image_size = _preview(
-            settings, default.image.path, default.image.alt, base
-        )
+    studio_image = None
+    if studio is not None and studio.image is not None:
+        # STUDIO["image"]: the studio's photo, and the preview of every page without its own.
+        studio_image = _preview(settings, studio.image.path, studio.image.alt, base)
+    if image is None and studio_image is not None:
+        image, image_alt, image_size = studio_image
 
     open_graph = [
         ("og:type", "article" if article is not None else "website"),
@@ -220,11 +223,11 @@ def build(context: dict) -> SeoData:
 
     structured: list[dict] = []
     if article is not None:
-        posting = jsonld.blog_posting(article, heading, studio, base, canonical, image)
+        posting = jsonld.blog_posting(article, heading, name, base, canonical, image)
         posting["description"] = description
         structured.append(posting)
-    if is_home or _is_studio_page(page, settings):
-        structured.append(_studio(settings, studio, base))
+    if studio is not None and (is_home or _is_studio_page(page, settings)):
+        structured.append(_studio(settings, studio, base, studio_image and studio_image[0]))
     structured += _image_objects(content, base)
     trail = _trail(context, base, canonical, heading, is_home)
     if trail:
@@ -244,7 +247,7 @@ def build(context: dict) -> SeoData:
     )
 
 
-def _studio(settings: dict, studio: dict, base: str) -> dict:
+def _studio(settings: dict, studio, base: str, image: str | None) -> dict:
     """ProfessionalService with the packages as offers and, if clients rated us, the rating."""
     from kp_studio.studio_data import aggregate_rating, offers
 
@@ -254,6 +257,7 @@ def _studio(settings: dict, studio: dict, base: str) -> dict:
         base,
         offers=offers(settings.get("PACKAGES"), packages_page),
         rating=aggregate_rating(settings.get("TESTIMONIALS")),
+        image=image,
     )
 
 

@@ -15,10 +15,15 @@
 
 Parsing checks the options; rendering checks the files (they may change while a post
 stays in Pelican's cache): present, inside the content folder, not the same file twice,
-readable by Pillow in a format browsers show. Both images share the before image's box
-(its width and height): an after image of another size or aspect ratio is scaled to
-cover that box and centre-cropped (``object-fit: cover``), and the difference overlay is
-computed on exactly that crop, so it lines up with what the reader sees.
+a photo kp_images publishes (JPEG, PNG, WebP, AVIF, TIFF or a phone's HEIC: the reader gets
+its AVIF/WebP/JPEG derivatives; without kp_images, a format browsers show). The difference
+and the face analysis decode through kp_images too (``imagefile.upright_rgb``), so they see
+the upright sRGB pixels the reader sees, whatever the camera's orientation tag.
+
+Both images share the before image's box (its width and height): an after image of another
+size or aspect ratio is scaled to cover that box and centre-cropped (``object-fit: cover``),
+and the difference overlay is computed on exactly that crop, so it lines up with what the
+reader sees.
 
 With one face in each image, ``faces`` adds what the edit did to the face (identity,
 reshaping, skin texture: text in the caption) and a face map; otherwise the build log gets
@@ -35,17 +40,15 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from kp_common.errors import AuthorError, location
-from PIL import Image, UnidentifiedImageError
-from PIL.Image import DecompressionBombError
+from PIL import Image
 
 from . import diffimage, faces
 from .blocks import Option, StudioBlock, content_path, register_block, text, text_pair, whole_number
 from .blocks import yes_no as boolean
+from .imagefile import UNREADABLE, kp_images_loaded, photo_size
 
 WEB_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "AVIF"}
 ROTATED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
-# What Pillow raises for a file that is not a (complete, sane) image.
-UNREADABLE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, DecompressionBombError)
 
 logger = logging.getLogger("kp_studio")
 
@@ -222,9 +225,23 @@ def _content_file(relative: str, option: str, ctx) -> str | None:
 
 
 def _image_size(path: str | None, option: str, relative: str, ctx, decode: bool):
-    """Displayed (EXIF-upright) size, after checking the file is a web image."""
+    """Displayed (EXIF-upright) size, after checking the file is a photo we can show.
+
+    With kp_images (the theme shows its derivatives) that is any photo it reads (JPEG, PNG,
+    WebP, AVIF, TIFF, HEIC), checked by its decoder: the decompression-bomb limit, a format
+    we do not publish. Without it the original is shown, so it must be a web image."""
     if path is None:
         return None
+    if kp_images_loaded(ctx.generator.settings):
+        try:
+            return photo_size(path, ctx.settings.max_pixels, relative, check_pixels=decode)
+        except UNREADABLE as error:
+            ctx.error(
+                f"The '{option}' image {relative} cannot be read as an image ({error}).",
+                getattr(error, "fix", "Open it in an image editor and export it again as JPEG."),
+                ctx.option_line(option),
+            )
+            return None
     try:
         with Image.open(path) as image:
             image.verify()

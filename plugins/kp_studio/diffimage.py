@@ -23,8 +23,10 @@ from pathlib import Path
 from kp_common.settings import StudioSettings
 from PIL import Image, ImageChops, ImageFilter, ImageOps
 
+from .imagefile import upright_rgb
+
 # Bump when the computation changes, so old cached results are not reused.
-ALGORITHM = "kp-diff-1"
+ALGORITHM = "kp-diff-2"  # 2: decoded by kp_images (sRGB, shrink-on-load)
 OVERLAY_RGBA = (255, 0, 255, 170)
 
 
@@ -44,16 +46,10 @@ def fit_to(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     return ImageOps.fit(image, size, Image.Resampling.LANCZOS, centering=(0.5, 0.5))
 
 
-def load_rgb(path: str | os.PathLike) -> Image.Image:
-    """Decode fully, honour EXIF orientation (browsers do), flatten to RGB."""
-    with Image.open(path) as image:
-        image.load()
-        upright = ImageOps.exif_transpose(image)
-        if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
-            background = Image.new("RGB", upright.size, (255, 255, 255))
-            background.paste(upright.convert("RGBA"), mask=upright.convert("RGBA"))
-            return background
-        return upright.convert("RGB")
+def load_rgb(path: str | os.PathLike, long_edge: int, max_pixels: int) -> Image.Image:
+    """Upright RGB as the browser shows it, at least ``long_edge`` long, decoded by kp_images
+    (every format it reads, EXIF orientation, the decompression-bomb limit)."""
+    return upright_rgb(path, long_edge, max_pixels)
 
 
 def compute_diff(
@@ -62,10 +58,11 @@ def compute_diff(
     threshold: int,
     blur: float,
     max_size: int,
+    max_pixels: int = 150_000_000,
 ) -> tuple[float, Image.Image]:
     """Changed percentage and overlay of ``after`` against ``before``."""
-    before = load_rgb(before_path)
-    after = fit_to(load_rgb(after_path), before.size)
+    before = load_rgb(before_path, max_size, max_pixels)
+    after = fit_to(load_rgb(after_path, max(before.size), max_pixels), before.size)
     scale = min(1.0, max_size / max(before.size))
     if scale < 1.0:
         size = (max(1, round(before.width * scale)), max(1, round(before.height * scale)))
@@ -131,7 +128,7 @@ def diff_overlay(
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not cached yet, or a damaged entry: compute it again
     percent, overlay = compute_diff(
-        before, after, opts.diff_threshold, opts.diff_blur, opts.diff_max_size
+        before, after, opts.diff_threshold, opts.diff_blur, opts.diff_max_size, opts.max_pixels
     )
     _write_atomically(overlay_path, lambda p: overlay.save(p, format="PNG", optimize=True))
     meta = {"changed_percent": percent, "size": list(overlay.size)}

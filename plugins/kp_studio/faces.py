@@ -40,13 +40,12 @@ from pathlib import Path
 from typing import Any
 
 from kp_common.settings import StudioSettings
-from PIL import Image, ImageOps
 
 from .diffimage import _write_atomically, file_hash
-from .imagefile import UNREADABLE
+from .imagefile import UNREADABLE, photo_size, upright_rgb
 
 # Bump when the computation changes, so old cached results are not reused.
-ALGORITHM = "kp-faces-1"
+ALGORITHM = "kp-faces-2"  # 2: decoded by kp_images (sRGB, shrink-on-load)
 # dlib's ResNet model was trained so that one person's faces fall within 0.6 of each
 # other; at 0.6 it reaches 99.38 % accuracy on the LFW benchmark (dlib-models README).
 SAME_PERSON = 0.6
@@ -152,27 +151,18 @@ class Photo:
     size: tuple[int, int]  # displayed (upright) size of the original
 
 
-def load(path: str | os.PathLike) -> Photo:
-    """Decode upright at about ``WORK_EDGE`` (JPEG shrink-on-load), flattened to RGB."""
+def load(path: str | os.PathLike, max_pixels: int = 150_000_000) -> Photo:
+    """Decoded by kp_images (any format it reads, HEIC included; EXIF orientation applied,
+    so the face is upright; JPEG shrink-on-load) at about ``WORK_EDGE``, flattened to
+    sRGB."""
     import cv2
     import numpy as np
 
-    with Image.open(path) as image:
-        width, height = image.size
-        if image.format == "JPEG":
-            factor = min(1.0, WORK_EDGE / max(width, height))
-            image.draft("RGB", (max(1, int(width * factor)), max(1, int(height * factor))))
-        image.load()
-        upright = ImageOps.exif_transpose(image)
-        if upright.size != image.size:  # EXIF orientation 5-8: a camera held upright
-            width, height = height, width
-    if upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info:
-        flat = Image.new("RGB", upright.size, (255, 255, 255))
-        flat.paste(upright.convert("RGBA"), mask=upright.convert("RGBA"))
-        upright = flat
-    rgb = np.ascontiguousarray(np.asarray(upright.convert("RGB")))
+    width, height = photo_size(str(path), max_pixels, Path(path).name)
+    upright = upright_rgb(path, WORK_EDGE, max_pixels)
+    rgb = np.ascontiguousarray(np.asarray(upright))
     scale = upright.size[0] / width
-    if max(rgb.shape[:2]) > 1.5 * WORK_EDGE:  # a large PNG/WebP: no shrink-on-load
+    if max(rgb.shape[:2]) > 1.5 * WORK_EDGE:  # decoded whole (not a JPEG): make it smaller
         factor = WORK_EDGE / max(rgb.shape[:2])
         rgb = cv2.resize(rgb, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
         scale *= factor
@@ -416,7 +406,9 @@ class Measured:
     before_size: tuple[int, int]  # the box both images are shown in
 
 
-def measure(before_path: str | os.PathLike, after_path: str | os.PathLike):
+def measure(
+    before_path: str | os.PathLike, after_path: str | os.PathLike, max_pixels: int = 150_000_000
+):
     """``Measured`` for a pair with one face each, else ``Unmeasured``."""
     import cv2
     import numpy as np
@@ -424,7 +416,7 @@ def measure(before_path: str | os.PathLike, after_path: str | os.PathLike):
     _, landmarker, recogniser = models()
     photos, shapes, points = [], [], []
     for path, side in ((before_path, "before"), (after_path, "after")):
-        photo = load(path)
+        photo = load(path, max_pixels)
         box = find_face(photo, side)
         if isinstance(box, Unmeasured):
             return box
@@ -520,7 +512,7 @@ def face_findings(
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not cached yet, or a damaged entry: measure again
     try:
-        result = measure(before, after)
+        result = measure(before, after, opts.max_pixels)
     except UNREADABLE:
         raise  # the author's file: reported as a build error, like the pixel difference
     except Exception as error:  # a numerical failure in a library must not fail the build

@@ -72,6 +72,45 @@ def displayed_size(path: str, relative: str) -> tuple[int, int]:
         ) from None
 
 
+def kp_images_loaded(settings: dict) -> bool:
+    """Whether kp_images publishes this build's photos (then any format it reads may be
+    shown: HEIC, TIFF, AVIF... become AVIF/WebP/JPEG derivatives)."""
+    try:
+        from kp_images.images import registered
+    except ImportError:
+        return False
+    return registered(settings)
+
+
+def photo_size(path: str, max_pixels: int, name: str, *, check_pixels: bool = False):
+    """The upright size of any photo kp_images reads (its header only; with
+    ``check_pixels``, decoded small too, so a truncated file shows here). Raises
+    kp_images' ``ImageProblem`` (a ValueError) in an author's words: not an image, a format
+    we do not publish, beyond the decompression-bomb limit, truncated."""
+    from kp_images.decode import decode, opened, upright_size
+
+    with opened(path, max_pixels, name) as image:
+        size = upright_size(image)
+    if check_pixels:
+        decode(path, 64, max_pixels, keep_icc=False, name=name)  # a JPEG at 1/8 scale
+    return size
+
+
+def upright_rgb(path: str | os.PathLike, long_edge: int, max_pixels: int) -> Image.Image:
+    """A photo decoded by kp_images (HEIC, TIFF, AVIF..., EXIF orientation applied, the
+    decompression-bomb limit, at least ``long_edge`` long with JPEG shrink-on-load),
+    converted to sRGB and flattened on white: the pixels the reader's browser shows.
+    Raises kp_images' ``ImageProblem`` (a ValueError) naming the file."""
+    from kp_images.decode import decode
+
+    picture, _ = decode(path, long_edge, max_pixels, keep_icc=False)
+    if picture.mode == "RGBA":
+        flat = Image.new("RGB", picture.size, (255, 255, 255))
+        flat.paste(picture, mask=picture)
+        return flat
+    return picture if picture.mode == "RGB" else picture.convert("RGB")
+
+
 def web_image(settings: dict, path: str, relative: str, alt: str, used_by, **options):
     """kp_images' ImageSet for ``path``; None without kp_images; AuthorError if it is not a
     photo we can publish. ``used_by`` is (file, line) of the text that shows it."""

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from kp_common.contents import all_content
 from kp_common.pelican_compat import html_source
-from kp_common.settings import safe_url
+from kp_common.settings import SiteSettings, safe_url, site_settings
 
 from . import source as sources
 from .paths import inside_content
@@ -59,8 +59,7 @@ def check_all(generators, outputs: Outputs | None = None) -> None:
     siteurl = settings.get("SITEURL", "")
     # Links the theme takes from the settings (the consultation URL in a call to action)
     # are the site's, not the author's: the site-wide link check covers them.
-    outputs.trusted |= set(settings_links(settings.get("STUDIO")))
-    outputs.trusted |= {item[1] for item in settings.get("MENU_ITEMS", ()) if len(item) == 2}
+    outputs.trusted |= settings_links(site_settings(settings))
     site_key = outputs.digest()
     for content in all_content(generators):
         # What a clean result depends on: the HTML before Pelican resolves {filename}
@@ -276,12 +275,13 @@ def _folder(page_url: str) -> str:
     return page_url if page_url.endswith("/") else posixpath.dirname(page_url)
 
 
-def settings_links(value) -> list[str]:
-    """Every site path (``/...``) anywhere in a settings structure."""
-    if isinstance(value, str):
-        return [value] if value.startswith("/") and not value.startswith("//") else []
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, (list, tuple)):
-        return [link for item in value for link in settings_links(item)]
-    return []
+def settings_links(parsed: SiteSettings) -> set[str]:
+    """The site paths (``/...``) the theme links to from the settings: the menu, the call to
+    action, the newsletter's privacy page."""
+    studio = parsed.studio
+    links = [item.link for item in parsed.menu]
+    if studio is not None and studio.consultation is not None:
+        links.append(studio.consultation.link)
+    if studio is not None and studio.newsletter is not None:
+        links.append(studio.newsletter.privacy)
+    return {link.href for link in links if not link.external}

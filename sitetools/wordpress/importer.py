@@ -70,7 +70,7 @@ def import_wordpress(
     for attachment in export.attachments.values():
         hosts.add(urlsplit(attachment.url).netloc)
     media = Uploads(Path(uploads) if uploads else None, content, hosts)
-    redirects_file = Path(redirects_data.settings_file({**settings, "PATH": str(content)}))
+    redirects_file = Path(redirects_data.settings_file(settings, content))
     existing_redirects = (
         redirects_file.read_text(encoding="utf-8") if redirects_file.exists() else ""
     )

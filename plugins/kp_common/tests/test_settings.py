@@ -14,7 +14,9 @@ import pytest
 
 from kp_common.pelican_compat import let_repeated_warnings_through
 from kp_common.settings import (
+    IMAGE_KEEPABLE,
     Link,
+    newsletter,
     parse,
     safe_url,
     site_settings,
@@ -199,6 +201,104 @@ def test_bad_kp_studio_options_are_named_and_defaults_kept(caplog):
     assert any('KP_STUDIO["diff_blur"] must be a number' in m for m in messages)
     assert any('KP_STUDIO["speed"] is not a known option' in m for m in messages)
     assert options.diff_threshold == 24 and options.diff_blur == 1.5
+
+
+def test_kp_images_defaults_are_typed_and_frozen(caplog):
+    images = parse({"STUDIO": STUDIO}).images
+    assert errors(caplog) == []
+    assert images.widths == (360, 720, 1080, 1440) and images.formats == ("avif", "webp", "jpeg")
+    assert dict(images.quality) == {"avif": 55, "webp": 75, "jpeg": 80}
+    assert images.max_edge == 2048 and images.max_pixels == 150_000_000
+    assert images.keep == frozenset(IMAGE_KEEPABLE) and images.output_dir == "images/r"
+    assert images.workers >= 1 and images.cache_dir is None and images.copyright is None
+    with pytest.raises(AttributeError):
+        images.max_edge = 4096  # frozen: no plugin changes what another one reads
+    assert hash(images)  # every part immutable, so it can key a cache
+
+
+def test_kp_images_values_given_are_kept(caplog, tmp_path):
+    given = {
+        "widths": [1080, 360, 720, 360],
+        "quality": {"jpeg": 90},
+        "keep": ["copyright"],
+        "workers": 3,
+        "cache_dir": tmp_path,
+        "output_dir": "/photos/r/",
+        "license": "/image-licence/",
+        "acquire_license_page": "https://kpstudios.example/licensing/",
+    }
+    images = parse({"STUDIO": STUDIO, "KP_IMAGES": given}).images
+    assert errors(caplog) == []
+    assert images.widths == (360, 720, 1080)
+    assert dict(images.quality) == {"avif": 55, "webp": 75, "jpeg": 90}
+    assert images.keep == frozenset({"copyright"}) and images.workers == 3
+    assert images.cache_dir == str(tmp_path) and images.output_dir == "photos/r"
+    assert images.license == "/image-licence/"
+
+
+IMAGE_CASES = [
+    ("max_edge", 10, 'KP_IMAGES["max_edge"] must be a whole number from 64 to 8192, not 10'),
+    ("max_edge", "2048", 'KP_IMAGES["max_edge"] must be a whole number from 64 to 8192'),
+    ("widths", [360, 9000], 'KP_IMAGES["widths"] is [360, 9000]; it must list widths'),
+    ("widths", "360", "KP_IMAGES[\"widths\"] is '360'; it must list widths"),
+    ("formats", ["webp"], "KP_IMAGES[\"formats\"] is ['webp']; it must include 'jpeg'"),
+    ("formats", ["jpeg", "gif"], "KP_IMAGES[\"formats\"] is ['jpeg', 'gif']"),
+    ("quality", {"jpeg": 101}, 'KP_IMAGES["quality"]["jpeg"] must be a whole number from 1'),
+    ("quality", {"png": 80}, 'KP_IMAGES["quality"]["png"] is not a format we encode'),
+    ("quality", 80, 'KP_IMAGES["quality"] is 80, not a dict'),
+    ("keep", ["gps"], "KP_IMAGES[\"keep\"] has ['gps'], which is not metadata"),
+    ("avif_speed", True, 'KP_IMAGES["avif_speed"] must be a whole number from 0 to 10'),
+    ("workers", 0, 'KP_IMAGES["workers"] must be a whole number from 1 to 256, not 0'),
+    ("max_pixels", 10, 'KP_IMAGES["max_pixels"] must be a whole number from 1_000_000 to'),
+    ("copyright", "  ", "KP_IMAGES[\"copyright\"] is '  ', which is empty"),
+    ("copyright", 2026, 'KP_IMAGES["copyright"] is 2026, which is not text'),
+    ("license", "javascript:alert(1)", "KP_IMAGES[\"license\"] is 'javascript:alert(1)', which"),
+    ("output_dir", "../up", "KP_IMAGES[\"output_dir\"] is '../up', which is not a folder"),
+    ("max_edg", 900, 'KP_IMAGES["max_edg"] is not a setting of kp_images'),
+]
+
+
+@pytest.mark.parametrize("key, value, message", IMAGE_CASES)
+def test_a_bad_kp_images_value_is_named_and_its_default_kept(caplog, key, value, message):
+    images = parse({"STUDIO": STUDIO, "KP_IMAGES": {key: value}}).images
+    [reported] = errors(caplog)
+    assert reported.startswith(f"<settings>: {message}"), reported
+    assert "How to fix:" in reported
+    defaults = parse({"STUDIO": STUDIO}).images
+    assert images == defaults  # the setting's default is used in its place
+
+
+def test_kp_images_must_be_a_dict(caplog):
+    images = parse({"STUDIO": STUDIO, "KP_IMAGES": ["max_edge", 900]}).images
+    [reported] = errors(caplog)
+    assert "KP_IMAGES should be a dict of settings" in reported
+    assert images.max_edge == 2048
+
+
+def test_the_redirects_file_is_a_file_in_the_content_folder(caplog):
+    assert parse({"STUDIO": STUDIO}).redirects_file == "data/redirects.yaml"
+    given = {"STUDIO": STUDIO, "KP_REDIRECTS_FILE": "old/moved.yaml"}
+    assert parse(given).redirects_file == "old/moved.yaml"
+    assert errors(caplog) == []
+
+
+@pytest.mark.parametrize("value", ["/etc/redirects.yaml", "../outside.yaml", "", 12, "a/../../b"])
+def test_a_redirects_file_outside_the_content_folder_is_named(caplog, value):
+    parsed = parse({"STUDIO": STUDIO, "KP_REDIRECTS_FILE": value})
+    [reported] = errors(caplog)
+    assert reported.startswith(f"<settings>: KP_REDIRECTS_FILE is {value!r}, which ")
+    assert parsed.redirects_file == "data/redirects.yaml" and parsed.problems == 1
+
+
+def test_the_newsletter_of_a_studio_dict_follows_the_same_rules_quietly(caplog):
+    assert newsletter(STUDIO).origin == "https://kpstudios.us21.list-manage.com"
+    assert newsletter(STUDIO) == parse({"STUDIO": STUDIO}).studio.newsletter
+    caplog.clear()
+    insecure = studio_with(("newsletter", "action"), "http://lists.example/subscribe")
+    no_honeypot = studio_with(("newsletter", "honeypot"), KeyError)
+    for studio in (insecure, no_honeypot, studio_with(("newsletter",), KeyError), None, "x"):
+        assert newsletter(studio) is None
+    assert caplog.records == []  # the build reports these; the tooling only leaves them out
 
 
 @pytest.mark.parametrize("key", ["KP_SEARCH_PAGES_PER_BUNDLE", "KP_READING_WPM", "KP_RELATED_MAX"])

@@ -144,7 +144,7 @@ def test_every_error_of_a_build_is_reported_with_file_line_and_fix(tmp_path: Pat
         "after: images/./before.jpg": "are the same file",
         "before: images/not-an-image.jpg": "cannot be read as an image",
         "after: images/truncated.jpg": "cannot be read as an image",
-        "before: images/scan.tiff": "TIFF",
+        "before: images/scan.bmp": "BMP",
         "before: ../../secret.jpg": "outside the content folder",
         "before_alt: Dana: smiling": "not valid YAML",
         "before_alt: No caption": "has no caption",
