@@ -19,6 +19,7 @@ from PIL import Image
 
 from kp_images.decode import register_heif
 from kp_images.tests import camera_files
+from tests.sitebuild import build_into
 
 ROOT = Path(__file__).resolve().parents[3]
 MARKETING = ROOT / "plugins/kp_studio/tests/test_data/marketing/content"
@@ -75,13 +76,7 @@ def camera_site(tmp_path_factory):
     sources = {
         hashlib.sha256(p.read_bytes()).hexdigest(): p for p in content.rglob("*") if p.is_file()
     }
-    from sitetools.build import build
-
-    result = build(
-        ROOT / "pelicanconf.py",
-        work / "output",
-        overrides={"PATH": str(content), "CACHE_PATH": str(work / "cache")},
-    )
+    result = build_into(work / "output", PATH=str(content), CACHE_PATH=str(work / "cache"))
     assert result.ok, "\n".join(result.problems)
     return result.output, content, sources
 
