@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from kp_images.tests import camera_files
+from tests.sitebuild import build_into
 
 ROOT = Path(__file__).resolve().parents[3]
 MARKETING = ROOT / "plugins/kp_studio/tests/test_data/marketing/content"
@@ -65,17 +66,12 @@ def test_every_bad_photo_is_named_with_the_file_and_line_that_uses_it(tmp_path):
     output.mkdir()
     (output / "index.html").write_text("the last good site")
 
-    from sitetools.build import build
-
-    result = build(
-        ROOT / "pelicanconf.py",
+    result = build_into(
         output,
-        overrides={
-            "PATH": str(content),
-            "CACHE_PATH": str(tmp_path / "cache"),
-            # A limit of 1 MP makes a small photo a "bomb", as 150 MP makes a real one.
-            "KP_IMAGES": {"max_pixels": 1_000_000},
-        },
+        PATH=str(content),
+        CACHE_PATH=str(tmp_path / "cache"),
+        # A limit of 1 MP makes a small photo a "bomb", as 150 MP makes a real one.
+        KP_IMAGES={"max_pixels": 1_000_000},
     )
 
     assert not result.ok
