@@ -46,7 +46,7 @@ sys.path.insert(0, str(HERE))
 from corpus import write_corpus  # noqa: E402
 from hugo import cold_build_command, require_hugo, write_hugo_site  # noqa: E402
 
-sys.path.insert(0, str(ROOT / "plugins"))
+sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]  # this checkout's, not the installed
 from sitetools.build import drop_content_cache  # noqa: E402
 
 

@@ -46,7 +46,7 @@ from hugo import require_hugo, server_command, set_hugo_title, write_hugo_site  
 
 SERVER = """
 import sys
-sys.path.insert(0, {plugins!r})
+sys.path[:0] = [{root!r}, {plugins!r}]  # this checkout's tooling, not the installed
 from pathlib import Path
 from sitetools.livereload import watch_and_serve
 watch_and_serve(Path({root!r}), "pelicanconf.py", Path({output!r}), "127.0.0.1", {port},

@@ -46,7 +46,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitetools.config import read_settings_file
-from sitetools.parallel import ParallelReading
 
 # Substrings of log messages that may be logged without failing the build, with why.
 IGNORED_WARNINGS: dict[str, str] = {
@@ -266,6 +265,8 @@ def build(
     ``cache=False`` builds without reading or writing the content cache.
     """
     from pelican import Pelican
+
+    from sitetools.parallel import ParallelReading  # imports Pelican and kp_common
 
     started = time.perf_counter()
     handlers = _install_logging(verbose)
