@@ -186,14 +186,17 @@ class ParallelReading:
         _JOBS[:] = jobs
         size = max(1, total // (self.workers * CHUNKS_PER_WORKER))
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        try:
             for number, (readers, paths) in enumerate(jobs):
                 self._pending[id(readers)] = [
                     pool.submit(_read_chunk, number, paths[start : start + size])
                     for start in range(0, len(paths), size)
                 ]
-            pool.shutdown(wait=False)  # returns now; workers exit when the queue is done
-        _JOBS.clear()
+        finally:
+            # Returns at once: the workers exit when the queue is done, and each
+            # generator waits for its own reads only (``_before_reading``).
+            pool.shutdown(wait=False)
 
     def _before_reading(self, generator) -> None:
         """``*_generator_preread`` (before each file): the first time, start the workers;
@@ -203,6 +206,8 @@ class ParallelReading:
         if not self._started:
             self._start()
         chunks = self._pending.pop(id(generator.readers), None)
+        if not self._pending:
+            _JOBS.clear()  # the workers forked with it (``_JOBS`` is only read there)
         if not chunks:
             return
         known = _known_settings(generator.readers)
