@@ -80,6 +80,17 @@ def test_a_bad_post_read_in_a_parallel_build_is_reported_with_its_file_and_line(
         ),
         encoding="utf-8",
     )
+    # A key given twice (Pelican warns as it reads; kp_validate reports it with its line)
+    # is reported by a parallel build as by a serial one.
+    twice = bad_content / "blog" / "key-twice.md"
+    twice.write_text(
+        post(
+            "Title: Key twice\nDate: 2024-05-02 10:00\nCategory: Tips\nCategory: Guides\n"
+            "Slug: key-twice\nSummary: One summary.\n"
+            "Image: images/bench/photo-1.jpg\nImage_alt: A portrait"
+        ),
+        encoding="utf-8",
+    )
     cache = tmp_path / "cache"
     results = {
         workers: cold_build(monkeypatch, bad_content, tmp_path / f"out-{workers}", cache, workers)
@@ -91,5 +102,10 @@ def test_a_bad_post_read_in_a_parallel_build_is_reported_with_its_file_and_line(
     assert found, "no error names the bad post:\n" + "\n".join(parallel.problems)
     lines = {int(match.group("line")) for match in found if match.group("line")}
     assert source_line(bad, "/// compare") in lines, parallel.problems
+    twice_found = problems_about(parallel, "blog/key-twice.md")
+    assert twice_found, "no error names the post with a key twice:\n" + "\n".join(parallel.problems)
+    assert source_line(twice, "Category: Guides") in {
+        int(match.group("line")) for match in twice_found if match.group("line")
+    }
     assert sorted(parallel.problems) == sorted(serial.problems)
     assert not (tmp_path / "out-2").exists(), "a failed build published"
