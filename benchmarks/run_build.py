@@ -51,7 +51,9 @@ def build(mode: str, corpus: Path, output: Path, cache: Path) -> int:
 
         Pelican(vanilla_settings(corpus, output, cache)).run()
         return 0
-    sys.path.insert(0, str(ROOT / "plugins"))
+    # This checkout's tooling and plugins, not the installed (editable) copy's: a worktree
+    # measures its own code.
+    sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
     from sitetools.build import build as atomic_build
     from sitetools.build import report
 

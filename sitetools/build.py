@@ -19,6 +19,9 @@ files, the plugins' code and the versions of Pelican, Markdown and the typograph
 libraries; a different key drops the content cache (and nothing else in CACHE_PATH). A
 build that logs a problem drops it too, so the next build reads and reports every file.
 
+Posts and pages are read on every core (``sitetools.parallel``; ``KP_BUILD_WORKERS=1``
+reads serially).
+
 A build with nothing to do does nothing: after a successful development build (no
 ``after_build`` steps) the driver records a fingerprint of everything the build reads (the
 loaded settings, the settings files and plugins' code, every file's path and bytes under
@@ -58,6 +61,7 @@ class BuildResult:
     output: Path
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    parallel_reads: int = 0  # sources read by worker processes (sitetools.parallel)
 
     @property
     def ok(self) -> bool:
@@ -262,6 +266,8 @@ def build(
     """
     from pelican import Pelican
 
+    from sitetools.parallel import ParallelReading  # imports Pelican and kp_common
+
     started = time.perf_counter()
     handlers = _install_logging(verbose)
     collector = handlers[0]
@@ -294,7 +300,9 @@ def build(
         result = BuildResult(final)
         try:
             pelican = Pelican(settings)
+            reading = ParallelReading(pelican)
             pelican.run()
+            result.parallel_reads = reading.handed_over
         except Exception as error:  # Pelican's own failures: report, never publish
             logging.getLogger(__name__).error("the build stopped: %s", error, exc_info=verbose)
         if not collector.problems:

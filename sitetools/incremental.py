@@ -50,6 +50,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.writers import Writer
 
 from sitetools.build import ProblemCollector, content_cache_settings, load_settings
+from sitetools.parallel import ParallelReading
 
 logger = logging.getLogger(__name__)
 
@@ -250,6 +251,9 @@ class SiteSession:
         self.settings = load_settings(self.settings_file, overrides)
         self.content_root = Path(self.settings["PATH"]).resolve()
         self.pelican = Pelican(self.settings)  # registers the plugins (and sets PLUGINS)
+        # The first build reads on every core; after that, an edit's few files are read
+        # here (sitetools.parallel reads serially below its MIN_FILES).
+        self._reading = ParallelReading(self.pelican)
         # After the first build, warm readers replace the generators' own: those load no
         # disk cache and hash nothing. A static file is copied again only if its source is
         # newer (Pelican copies every one by default, and each copy is then cleaned of

@@ -15,7 +15,9 @@ The internals, by concern:
 * memoised HTML: ``forget_rendered``, ``forget_all_rendered``;
 * the raw HTML of a post: ``html_source``, ``set_html_source``;
 * the log filter: ``let_repeated_warnings_through``;
-* the readers' cache: ``keep_reads_in_memory``, ``forget_read``;
+* the readers' cache: ``keep_reads_in_memory``, ``forget_read``, ``has_fresh_read``,
+  ``store_read``;
+* what a reader returns for a file, as ``Readers.read_file`` caches it: ``read_for_cache``;
 * what readers return, before the cache: ``transform_what_readers_return``;
 * link replacement: ``intrasite_link_regex``, ``content_being_linked``;
 * the writer's pagination: ``pagination_of``, ``paginated_pages``;
@@ -216,6 +218,56 @@ def forget_read(readers, path: str | os.PathLike) -> None:
     none; Pelican drops an entry only when the file's stamp changes.
     """
     _reader_cache(readers).pop(os.fspath(path), None)
+
+
+def has_fresh_read(readers, path: str | os.PathLike) -> bool:
+    """Whether ``readers`` hold what their reader returned for ``path`` as it is now (so
+    ``Readers.read_file`` will not read it again).
+
+    Internal: ``FileStampDataCacher.get_cached_data(path, default)``, which compares the
+    stamp cached with the file's current one. Public hook: none.
+    """
+    missing = object()
+    with internal("pelican.cache.FileStampDataCacher.get_cached_data"):
+        return readers.get_cached_data(os.fspath(path), missing) is not missing
+
+
+def store_read(readers, path: str | os.PathLike, data: tuple) -> None:
+    """Hand ``readers`` what their reader returns for ``path`` (``(content, metadata)``,
+    as ``read_for_cache`` made it, in another process), so ``Readers.read_file`` uses it
+    instead of reading the file; with or without the content cache turned on.
+
+    Internal: ``FileStampDataCacher``: ``_cache`` maps the absolute path to ``(stamp,
+    data)``, ``_get_file_stamp(path)`` makes the stamp ``get_cached_data`` compares, and
+    ``get_cached_data`` reads ``_cache`` whatever the caching policy (only ``cache_data``
+    and ``save_cache`` obey it). Public hook: none; the reader cache is the one place
+    where ``read_file`` takes a reader's result instead of calling it.
+    """
+    path = os.fspath(path)
+    cache = _reader_cache(readers)
+    with internal("pelican.cache.FileStampDataCacher._get_file_stamp"):
+        cache[path] = (readers._get_file_stamp(path), data)
+
+
+def read_for_cache(readers, path: str | os.PathLike) -> tuple:
+    """``(content, metadata)`` as ``Readers.read_file`` would store them in its cache for
+    ``path`` (an absolute path): what the reader for its extension returns, discardable
+    metadata left out. Nothing else of ``read_file`` happens (no content object, no
+    signal), so this can run in a worker process.
+
+    Internal: ``Readers.readers`` (extension -> reader) and
+    ``pelican.readers._filter_discardable_metadata``, the two steps ``read_file`` takes
+    before ``cache_data``. Public hook: none; ``read_file`` always builds the content
+    object and sends signals, which belong to the build's own process.
+    """
+    from pelican import readers as pelican_readers
+    from pelican.utils import file_suffix
+
+    path = os.fspath(path)
+    with internal("pelican.readers.Readers.readers/_filter_discardable_metadata"):
+        reader = readers.readers[file_suffix(path)]
+        content, metadata = reader.read(path)
+        return content, pelican_readers._filter_discardable_metadata(metadata)
 
 
 # -- what readers return -----------------------------------------------------------------------

@@ -248,6 +248,28 @@ def test_the_readers_cache_has_the_shape_we_read_and_moves_to_memory(tmp_path):
     )
 
 
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_read_made_elsewhere_is_what_read_file_uses(tmp_path, cache):
+    internal = "Readers.readers/_filter_discardable_metadata, FileStampDataCacher._cache"
+    readers, settings, content = cached_readers(tmp_path)
+    if not cache:  # the build without the content cache hands reads over too
+        readers = Readers({**settings, "CACHE_CONTENT": False}, "ArticlesGenerator-Readers")
+    post = content / "post.md"
+    post.write_text("Title: Post\nDate: 2024-05-01\n\nFrom *disk*.\n", encoding="utf-8")
+    assert not compat.has_fresh_read(readers, post)
+    html, metadata = compat.read_for_cache(readers, post)
+    assert html == "<p>From <em>disk</em>.</p>", changed(internal, repr(html))
+    assert metadata["title"] == "Post" and "date" in metadata, changed(internal, repr(metadata))
+    compat.store_read(readers, post, ("<p>Handed over.</p>", metadata))
+    assert compat.has_fresh_read(readers, post), changed(internal, "the stored read is stale")
+    assert read(readers, settings, "post.md") == "<p>Handed over.</p>", changed(
+        internal, "read_file read the file again instead of taking the stored read"
+    )
+    post.write_text("Title: Post\nDate: 2024-05-01\n\nChanged.\n", encoding="utf-8")
+    assert not compat.has_fresh_read(readers, post), changed(internal, "stamp not compared")
+    assert "Changed." in read(readers, settings, "post.md")
+
+
 # -- what readers return -----------------------------------------------------------------------
 
 

@@ -1,0 +1,111 @@
+"""The build reads on several processes (``sitetools.parallel``) and publishes exactly
+what a serial build publishes; an author's mistake is reported the same way."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import write_corpus
+from sitetools.build import drop_content_cache
+from sitetools.parallel import WORKERS_ENV
+from tests.sitebuild import ROOT, build_into, post, problems_about, source_line
+
+GENERATED_POSTS = 36
+
+
+@pytest.fixture(scope="module")
+def content(tmp_path_factory) -> Path:
+    """The real content plus a generated corpus of a few dozen posts (blocks, links,
+    typography), in one content folder."""
+    folder = tmp_path_factory.mktemp("parallel") / "content"
+    shutil.copytree(ROOT / "content", folder)
+    corpus = write_corpus(folder.parent / "corpus", posts=GENERATED_POSTS)
+    for source in (corpus / "blog").glob("*.md"):
+        shutil.copy(source, folder / "blog" / source.name)
+    shutil.copytree(corpus / "images" / "bench", folder / "images" / "bench")
+    return folder
+
+
+def cold_build(monkeypatch, content: Path, output: Path, cache: Path, workers: int):
+    """A cold build (no content cache, no search index; image derivatives kept)."""
+    monkeypatch.setenv(WORKERS_ENV, str(workers))
+    drop_content_cache(cache)
+    shutil.rmtree(cache / "kp_search", ignore_errors=True)
+    return build_into(output, PATH=str(content), CACHE_PATH=str(cache))
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_parallel_build_publishes_the_same_bytes_as_a_serial_build(
+    monkeypatch, content, tmp_path
+):
+    cache = tmp_path / "cache"
+    serial = cold_build(monkeypatch, content, tmp_path / "serial", cache, workers=1)
+    assert serial.ok, "\n".join(serial.problems)
+    assert serial.parallel_reads == 0
+    parallel = cold_build(monkeypatch, content, tmp_path / "parallel", cache, workers=2)
+    assert parallel.ok, "\n".join(parallel.problems)
+    sources = len(list(content.glob("blog/*.md"))) + len(list(content.glob("pages/*.md")))
+    assert parallel.parallel_reads == sources, "not every source was read by a worker"
+
+    expected, actual = files_of(serial.output), files_of(parallel.output)
+    assert sorted(actual) == sorted(expected), "the two builds wrote different files"
+    differing = [name for name in expected if actual[name] != expected[name]]
+    assert not differing, f"{len(differing)} file(s) differ, e.g. {differing[:5]}"
+    assert len(expected) > 200  # pages, search index, images: the whole site was compared
+
+
+def test_a_bad_post_read_in_a_parallel_build_is_reported_with_its_file_and_line(
+    monkeypatch, content, tmp_path
+):
+    bad_content = tmp_path / "content"
+    shutil.copytree(content, bad_content)
+    bad = bad_content / "blog" / "bad-block.md"
+    bad.write_text(
+        post(
+            "Title: A bad block\nDate: 2024-05-01 10:00\nCategory: Tips\nSlug: bad-block\n"
+            "Summary: A compare block left open.\nImage: images/bench/photo-1.jpg\n"
+            "Image_alt: A portrait",
+            "Some text.\n\n/// compare | Never closed\nbefore: images/bench/photo-1.jpg\n"
+            "before_alt: One\nafter: images/bench/photo-2.jpg\nafter_alt: Two\n",
+        ),
+        encoding="utf-8",
+    )
+    # A key given twice (Pelican warns as it reads; kp_validate reports it with its line)
+    # is reported by a parallel build as by a serial one.
+    twice = bad_content / "blog" / "key-twice.md"
+    twice.write_text(
+        post(
+            "Title: Key twice\nDate: 2024-05-02 10:00\nCategory: Tips\nCategory: Guides\n"
+            "Slug: key-twice\nSummary: One summary.\n"
+            "Image: images/bench/photo-1.jpg\nImage_alt: A portrait"
+        ),
+        encoding="utf-8",
+    )
+    cache = tmp_path / "cache"
+    results = {
+        workers: cold_build(monkeypatch, bad_content, tmp_path / f"out-{workers}", cache, workers)
+        for workers in (2, 1)
+    }
+    parallel, serial = results[2], results[1]
+    assert not parallel.ok and parallel.parallel_reads > GENERATED_POSTS
+    found = problems_about(parallel, "blog/bad-block.md")
+    assert found, "no error names the bad post:\n" + "\n".join(parallel.problems)
+    lines = {int(match.group("line")) for match in found if match.group("line")}
+    assert source_line(bad, "/// compare") in lines, parallel.problems
+    twice_found = problems_about(parallel, "blog/key-twice.md")
+    assert twice_found, "no error names the post with a key twice:\n" + "\n".join(parallel.problems)
+    assert source_line(twice, "Category: Guides") in {
+        int(match.group("line")) for match in twice_found if match.group("line")
+    }
+    assert sorted(parallel.problems) == sorted(serial.problems)
+    assert not (tmp_path / "out-2").exists(), "a failed build published"
