@@ -146,6 +146,18 @@ SCENARIOS = {
         1,
         "The Title contains the invisible control character U+0007",
     ),
+    # A NUL in a field that becomes an address: reported, and the post left out of the run
+    # (Pelican's writer used to stop on it with "embedded null byte", in no author's format).
+    "NUL byte in a post's slug": (
+        {"blog/x.md": post(f"{FRONT}\nSlug: a\x00b")},
+        4,
+        "The Slug contains the invisible control character U+0000",
+    ),
+    "NUL byte in a page's save_as": (
+        {"pages/x.md": post("Title: A page\nSave_as: a\x00b/index.html")},
+        2,
+        "The Save_as contains the invisible control character U+0000",
+    ),
     "control character as a reference in the summary": (
         {"blog/x.md": post(f"{FRONT}\nSummary: Hello &#x1b;[31m world")},
         4,

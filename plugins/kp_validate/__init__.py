@@ -55,6 +55,7 @@ def register():
     signals.get_generators.connect(forget_reports)
     signals.article_generator_init.connect(frontmatter.check_article_sources)
     signals.page_generator_init.connect(frontmatter.check_page_sources)
+    signals.content_object_init.connect(frontmatter.leave_out_unwritable)
     signals.content_object_init.connect(hero.check_lead_image)
     signals.article_generator_finalized.connect(static_links.refuse_outside_links)
     signals.page_generator_finalized.connect(static_links.refuse_outside_links)

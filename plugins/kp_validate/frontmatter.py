@@ -119,6 +119,12 @@ def _check_controls(source: sources.Source) -> None:
         if found is None:
             continue
         column, character = found
+        if number in fields:
+            # Slug, Save_as, Url, Lang, Category... become paths: a NUL in one stops
+            # Pelican's writer with "embedded null byte" after the build has already
+            # failed on this report, so the post is left out of the run instead.
+            STATE.failed_files.add(os.path.abspath(source.path))
+            STATE.unwritable_files.add(os.path.abspath(source.path))
         where = f"the {fields[number].capitalize()}" if number in fields else "this line"
         report_once(
             source.path,
@@ -294,3 +300,13 @@ def _check_body(source: sources.Source, kind: str) -> None:
         "write the text below the front matter, separated from it by one empty line "
         f"(or delete the file if the {kind} is not needed).",
     )
+
+
+def leave_out_unwritable(content) -> None:
+    """``content_object_init``: a post or page whose front matter holds a control character
+    (reported above, so the build fails anyway) gets a status Pelican does not know, so its
+    generator skips it (``Content.is_valid``) rather than writing it; Pelican's "unknown
+    status" line about it is dropped with the others for that file (``pelican_log``)."""
+    source = getattr(content, "source_path", None)
+    if source and os.path.abspath(source) in STATE.unwritable_files:
+        content.status = "refused"

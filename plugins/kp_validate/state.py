@@ -27,6 +27,9 @@ class BuildState:
     reported: set[tuple[str, str, str]] = field(default_factory=set)
     # Source files we reported as unreadable: Pelican's "Could not process" is redundant.
     failed_files: set[str] = field(default_factory=set)
+    # Source files with a control character in their front matter (already reported): left
+    # out of the run, since a field such as Slug can make an address no file system takes.
+    unwritable_files: set[str] = field(default_factory=set)
     # Source files already reported as sharing a slug or an output path.
     duplicate_paths: set[str] = field(default_factory=set)
     # Category, tag and author names already reported as giving no slug.
