@@ -39,30 +39,15 @@ import os
 import pickle
 from concurrent.futures import Future, ProcessPoolExecutor
 
+from kp_common.forked import WORKERS_ENV, worker_count  # noqa: F401  (WORKERS_ENV: re-exported)
 from kp_common.pelican_compat import has_fresh_read, made_by, read_for_cache, store_read
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-WORKERS_ENV = "KP_BUILD_WORKERS"
 MIN_FILES = 8
 CHUNKS_PER_WORKER = 6  # small chunks even out posts of different lengths
 
 logger = logging.getLogger(__name__)
-
-
-def worker_count() -> int:
-    """Processes to read with: ``KP_BUILD_WORKERS``, else the cores we may run on."""
-    value = os.environ.get(WORKERS_ENV, "").strip()
-    if value:
-        try:
-            return max(1, int(value))
-        except ValueError:
-            logger.warning("%s=%r is not a number; reading serially", WORKERS_ENV, value)
-            return 1
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 # -- in the worker ------------------------------------------------------------------------------

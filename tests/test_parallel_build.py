@@ -1,5 +1,6 @@
-"""The build reads on several processes (``sitetools.parallel``) and publishes exactly
-what a serial build publishes; an author's mistake is reported the same way."""
+"""The build reads on several processes (``sitetools.parallel``), kp_validate tokenises
+the rendered posts on several (``kp_validate.prepared``), and it publishes exactly what a
+serial build publishes; an author's mistake is reported the same way."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from kp_common import forked
 
 from benchmarks.corpus import write_corpus
 from sitetools.build import drop_content_cache
@@ -52,10 +54,12 @@ def test_a_parallel_build_publishes_the_same_bytes_as_a_serial_build(
     serial = cold_build(monkeypatch, content, tmp_path / "serial", cache, workers=1)
     assert serial.ok, "\n".join(serial.problems)
     assert serial.parallel_reads == 0
+    assert forked.last_in_workers == 0
     parallel = cold_build(monkeypatch, content, tmp_path / "parallel", cache, workers=2)
     assert parallel.ok, "\n".join(parallel.problems)
     sources = len(list(content.glob("blog/*.md"))) + len(list(content.glob("pages/*.md")))
     assert parallel.parallel_reads == sources, "not every source was read by a worker"
+    assert forked.last_in_workers == sources, "not every post was checked by a worker"
 
     expected, actual = files_of(serial.output), files_of(parallel.output)
     assert sorted(actual) == sorted(expected), "the two builds wrote different files"
@@ -91,13 +95,29 @@ def test_a_bad_post_read_in_a_parallel_build_is_reported_with_its_file_and_line(
         ),
         encoding="utf-8",
     )
+    # Markup outside the allow-list and a link to nowhere (kp_validate's checks, whose
+    # parsing a parallel build does in workers) are reported as by a serial build.
+    unsafe = bad_content / "blog" / "unsafe-markup.md"
+    unsafe.write_text(
+        post(
+            "Title: Unsafe markup\nDate: 2024-05-03 10:00\nCategory: Tips\n"
+            "Slug: unsafe-markup\nSummary: A handler and a dead link.\n"
+            "Image: images/bench/photo-1.jpg\nImage_alt: A portrait",
+            'Some text.\n\n<span onclick="alert(1)">Click</span>\n\n'
+            "See [the old page](/no-such-page/).\n",
+        ),
+        encoding="utf-8",
+    )
     cache = tmp_path / "cache"
-    results = {
-        workers: cold_build(monkeypatch, bad_content, tmp_path / f"out-{workers}", cache, workers)
-        for workers in (2, 1)
-    }
-    parallel, serial = results[2], results[1]
+    parallel = cold_build(monkeypatch, bad_content, tmp_path / "out-2", cache, 2)
+    checked_in_workers = forked.last_in_workers
+    serial = cold_build(monkeypatch, bad_content, tmp_path / "out-1", cache, 1)
     assert not parallel.ok and parallel.parallel_reads > GENERATED_POSTS
+    assert checked_in_workers > GENERATED_POSTS, "the checks' parsing ran in this process"
+    unsafe_found = problems_about(parallel, "blog/unsafe-markup.md")
+    unsafe_lines = {int(match.group("line")) for match in unsafe_found if match.group("line")}
+    assert source_line(unsafe, "onclick") in unsafe_lines, parallel.problems
+    assert source_line(unsafe, "/no-such-page/") in unsafe_lines, parallel.problems
     found = problems_about(parallel, "blog/bad-block.md")
     assert found, "no error names the bad post:\n" + "\n".join(parallel.problems)
     lines = {int(match.group("line")) for match in found if match.group("line")}

@@ -12,7 +12,8 @@ order a build meets them:
 * ``duplicates``: two files written to one place;
 * ``allowlist``: what the rendered HTML may contain at all (elements, attributes, what
   loads from where);
-* ``links``: images, alt texts and where links lead in the rendered HTML.
+* ``links``: images, alt texts and where links lead in the rendered HTML;
+* ``prepared``: the HTML those two read, tokenised on every core in a cold build.
 
 Errors go through ``kp_common.errors.report``; the build driver fails the build on any.
 """
@@ -29,6 +30,7 @@ from . import (
     hero,
     links,
     pelican_log,
+    prepared,
     published,
     static_links,
     targets,
@@ -46,8 +48,12 @@ def start(pelican) -> None:
 def check_everything_read(generators) -> None:
     outputs = targets.collect(generators)
     duplicates.check_output_paths(generators, outputs)
-    allowlist.check_all(generators)
-    links.check_all(generators, outputs)
+    prepared.prepare(generators)  # the HTML of a cold build tokenised on every core
+    try:
+        allowlist.check_all(generators)
+        links.check_all(generators, outputs)
+    finally:
+        prepared.forget()
 
 
 def register():

@@ -366,6 +366,11 @@ def findings(text: str, policy: Policy) -> list[Finding]:
     return found
 
 
+# HTML -> its findings under this build's policy, computed on every core before a cold
+# build's check (``kp_validate.prepared``); emptied after the check.
+PREPARED: dict[str, list[Finding]] = {}
+
+
 def _closed(marked: str) -> bool:
     """Whether the end marker came out as an element after everything else: only end
     tags may follow it, none of an element whose text is raw (``</textarea>``)."""
@@ -416,7 +421,8 @@ def check_all(generators) -> None:
             rendered = content.content
         except Exception:  # noqa: S112  (the link check reports it, asking for the same HTML)
             continue
-        for finding in findings(rendered or "", policy):
+        found = PREPARED.get(rendered or "")
+        for finding in findings(rendered or "", policy) if found is None else found:
             report_finding(content.source_path, finding)
         checked("allowlist", content.source_path, key, problems_before)
 

@@ -133,6 +133,21 @@ def elements(html: str) -> list[Element]:
     return parser.found
 
 
+# HTML -> its url_elements, tokenised on every core before a cold build's check
+# (``kp_validate.prepared``); emptied after the check.
+PREPARED: dict[str, list[Element]] = {}
+
+
+def tokenise(html: str) -> list[Element]:
+    """The elements the checks look at (those with a URL attribute, images among them)."""
+    return [element for element in elements(html) if element.name in URL_ATTRIBUTES]
+
+
+def url_elements(html: str) -> list[Element]:
+    found = PREPARED.get(html)
+    return tokenise(html) if found is None else found
+
+
 class ContentCheck:
     def __init__(self, content, outputs: Outputs, siteurl: str):
         self.content = content
@@ -146,7 +161,7 @@ class ContentCheck:
         return source.line_of(*needles) if source else None
 
     def run(self, rendered: str) -> None:
-        for element in elements(rendered):
+        for element in url_elements(rendered):
             for attribute in URL_ATTRIBUTES.get(element.name, ()):
                 value = element.get(attribute)
                 if value is not None:

@@ -9,6 +9,8 @@ of the edits the studio writes about (a 10-30 % change of a feature).
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -188,6 +190,29 @@ def test_findings_are_cached_by_both_files_and_the_settings(portrait, tmp_path, 
     edits.save_jpeg(bloat(1.1)(rgb, marks), after)
     changed = faces.face_findings(original, after, settings(tmp_path))
     assert len(calls) == 3 and changed.reshaping["eyes"] < first.reshaping["eyes"]
+
+
+def test_a_cached_pair_is_answered_without_loading_dlib(portrait, tmp_path):
+    """A cold build of a site whose comparisons are cached must not pay dlib's 35 MB."""
+    rgb, marks, original, _ = portrait
+    after = edits.save_jpeg(bloat(1.15)(rgb, marks), tmp_path / "after.jpg")
+    first = faces.face_findings(original, after, settings(tmp_path))
+    assert isinstance(first, faces.Findings)
+    script = (
+        "import sys\n"
+        "from kp_studio import faces\n"
+        "from kp_common.settings import KP_STUDIO_DEFAULTS, StudioSettings\n"
+        f"values = {{**KP_STUDIO_DEFAULTS, 'cache_dir': {str(tmp_path / 'cache')!r}}}\n"
+        "opts = StudioSettings(consultation=None, **values)\n"
+        f"found = faces.face_findings({str(original)!r}, {str(after)!r}, opts)\n"
+        "print(found.distance, 'dlib' in sys.modules, 'numpy' in sys.modules)\n"
+    )
+    plugins = Path(faces.__file__).parent.parent  # this checkout's plugins
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(plugins), *sys.path])}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+    ).stdout.split()
+    assert out == [repr(first.distance), "False", "False"]
 
 
 def test_the_face_map_colours_the_enlarged_eyes_on_the_after_image(portrait, tmp_path):
