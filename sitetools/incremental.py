@@ -8,7 +8,10 @@ edits in memory:
 * the readers' cache (Pelican's own, keyed by each file's MD5), so only changed files
   are parsed again; every content object is still built afresh and every plugin signal
   still fires, in the order Pelican sends them;
-* the output folder, rewritten in place.
+* the output folder, rewritten in place;
+* the plugins' per-post results (``kp_common.memo``: resolved paths, lines of a post's
+  source), used during the session's runs only: an edit forgets the edited files'
+  entries, a full rebuild forgets them all.
 
 What is written after an edit (``RebuildPlan``):
 
@@ -35,6 +38,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kp_common import memo
 from kp_common.pelican_compat import (
     forget_all_rendered,
     forget_read,
@@ -349,6 +353,11 @@ class SiteSession:
         logging.getLogger().addHandler(collector)
         written: list[str] = []
         self._plan, self._writer = plan, None
+        if plan.full:
+            memo.forget()
+        else:
+            memo.forget(os.path.join(self.content_root, p) for p in plan.changed)
+        memo.keep(True)
         run_with_settings(
             self.pelican, self._warm_settings if self._warm_readers else self._cold_settings
         )
@@ -358,6 +367,7 @@ class SiteSession:
         except Exception as error:
             logger.error("the rebuild stopped: %s", error, exc_info=True)
         finally:
+            memo.keep(False)
             logging.getLogger().removeHandler(collector)
         plan = self._plan
         if collector.problems:

@@ -52,6 +52,7 @@ from bs4 import BeautifulSoup
 from kp_common.contents import all_content
 from kp_common.errors import report
 from kp_common.files import link_or_copy, replace_file, stamp
+from kp_common.memo import memo, realpath
 from kp_common.pelican_compat import html_source, set_html_source
 from pelican import signals
 
@@ -270,7 +271,7 @@ class ResponsiveImages:
         source = Path(path)
         if not source.is_absolute():
             source = self.content_path / str(path).lstrip("/")
-        source = source.resolve()
+        source = Path(realpath(source))
         if used_by is not None:
             uses = self._uses.setdefault(source, [])
             if used_by not in uses:
@@ -601,7 +602,7 @@ class ResponsiveImages:
         if path.startswith("/"):
             return self.content_path / path.lstrip("/")
         here = Path(content.source_path).parent
-        candidate = (here / path).resolve()
+        candidate = Path(realpath(here / path))
         if candidate.is_file():
             return candidate
         return self.content_path / path
@@ -709,7 +710,7 @@ class ResponsiveImages:
         path = content.metadata.get("image")
         if not path or str(path).startswith("{"):
             return
-        source = (self.content_path / str(path).strip().lstrip("/")).resolve()
+        source = Path(realpath(self.content_path / str(path).strip().lstrip("/")))
         if not source.is_file() or source.suffix.lower() not in PROCESSABLE:
             return  # kp_validate reports a missing or refused lead image
         line = _line_of(content.source_path, "image:", str(path), front_matter=True)
@@ -738,11 +739,23 @@ def _with_attribute(tag: str, attribute: str, value: str) -> str:
 
 def _line_of(path: str, *needles: str, front_matter: bool = False) -> int | None:
     """The first line of ``path`` holding one of ``needles`` (read only for a message or a
-    plan, and small: a post's Markdown)."""
+    plan, and small: a post's Markdown). Under livereload the answer is remembered until
+    the file changes (``kp_common.memo``)."""
+    lines_of = memo("kp_images.lines")
+    key = (path, needles, front_matter)
+    if lines_of is not None and key in lines_of:
+        return lines_of[key]
     try:
         lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
+    found = _first_line(lines, needles, front_matter)
+    if lines_of is not None:
+        lines_of[key] = found
+    return found
+
+
+def _first_line(lines: list[str], needles: tuple[str, ...], front_matter: bool) -> int | None:
     for needle in needles:
         if not needle:
             continue
