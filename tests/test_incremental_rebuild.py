@@ -252,6 +252,28 @@ def test_a_symlinked_image_is_resolved_again_after_it_changes(session, fresh):
     assert_same_site(session.output, fresh())
 
 
+def test_site_wide_files_follow_finish_and_match_a_full_build(session, fresh):
+    """A ``later`` rebuild writes the pages, then holds the site-wide files (sitemap,
+    redirects, robots.txt) until ``finish()``; the sitemap still lists every page."""
+    post = session.content_root / "blog" / "bench-post-0025.md"
+    sitemap = session.output / "sitemap.xml"
+    sitemap.unlink()
+    with post.open("a", encoding="utf-8") as stream:
+        stream.write("\nZyzzyva, a later edit.\n")
+    result = session.rebuild([post], later=True)
+    assert result.problems == [] and not result.plan.full
+    assert "Zyzzyva" in (session.output / "blog/bench-post-0025/index.html").read_text()
+    assert not sitemap.exists()  # held back: the reload comes first
+    assert session.finish() == []
+    assert session.finish() == []  # done once
+    expected = fresh()
+    for name in ("sitemap.xml", "robots.txt", "_redirects"):
+        if (expected / name).exists():
+            assert (session.output / name).read_bytes() == (expected / name).read_bytes(), name
+    assert sitemap.read_text().count("<url>") > 36  # every post, not the pages just written
+    assert_same_site(session.output, expected)
+
+
 def test_the_search_index_follows_an_edit_in_the_background(session):
     post = session.content_root / "blog" / "bench-post-0009.md"
     with post.open("a", encoding="utf-8") as stream:
