@@ -26,6 +26,7 @@ _state = {"on": False}
 # path, when the entry belongs to one) to a value.
 _memos: dict[str, dict] = {}
 _realpaths: dict[str, str] = {}
+_files: dict[str, bool] = {}
 
 
 def keep(on: bool = True) -> None:
@@ -52,6 +53,7 @@ def forget(paths=None) -> None:
     """Drop every entry (``paths`` None) or those of the content files ``paths``."""
     if paths is None:
         _realpaths.clear()
+        _files.clear()
         for entries in _memos.values():
             entries.clear()
         return
@@ -59,6 +61,7 @@ def forget(paths=None) -> None:
     gone = {os.path.realpath(p) for p in paths} | set(paths)
     for path in gone:
         _realpaths.pop(path, None)
+        _files.pop(path, None)
     for entries in _memos.values():
         for key in [k for k in entries if _owner(k) in gone]:
             del entries[key]
@@ -78,4 +81,16 @@ def realpath(path: str | os.PathLike) -> str:
     found = _realpaths.get(path)
     if found is None:
         found = _realpaths[path] = os.path.realpath(path)
+    return found
+
+
+def is_file(path: str | os.PathLike) -> bool:
+    """``os.path.isfile``, remembered while memos are on (a file added or removed in the
+    content folder is a change the session rebuilds everything for)."""
+    path = os.fspath(path)
+    if not _state["on"]:
+        return os.path.isfile(path)
+    found = _files.get(path)
+    if found is None:
+        found = _files[path] = os.path.isfile(path)
     return found

@@ -277,6 +277,25 @@ class ResponsiveImages:
             if used_by not in uses:
                 uses.append(used_by)
         planned = self._plan(source, tuple(sorted(widths)) if widths else self.widths)
+        built = memo("kp_images.sets")
+        key = (str(source), tuple(widths or ()), alt, sizes, eager, title, css_class, decorative)
+        images = built.get(key) if built is not None else None
+        if images is None or images[0] is not planned:
+            images = (
+                planned,
+                self._new_set(planned, alt, sizes, eager, title, css_class, decorative),
+            )
+            if built is not None:
+                built[key] = images
+        images = images[1]
+        shown_on = shown_on or (used_by[0] if used_by else None)
+        if shown_on and not decorative:
+            shown = self.shown.setdefault(shown_on, [])
+            if all(known.full != images.full for known, _ in shown):
+                shown.append((images, caption))
+        return images
+
+    def _new_set(self, planned, alt, sizes, eager, title, css_class, decorative) -> ImageSet:
         urls = {
             fmt: ", ".join(f"{self._url(rel)} {w}w" for w, rel in planned.variants[fmt])
             for fmt in self.formats
@@ -305,11 +324,6 @@ class ResponsiveImages:
             ),
             rights=planned.rights,
         )
-        shown_on = shown_on or (used_by[0] if used_by else None)
-        if shown_on and not decorative:
-            shown = self.shown.setdefault(shown_on, [])
-            if all(known.full != images.full for known, _ in shown):
-                shown.append((images, caption))
         return images
 
     def social_image(self, path: str | os.PathLike) -> tuple[str, int, int]:
@@ -385,7 +399,7 @@ class ResponsiveImages:
         return f"{self.siteurl}/{rel}"
 
     def _plan(self, source: Path, widths: tuple[int, ...]) -> _Planned:
-        source_stamp = stamp(source)
+        source_stamp = _stamp(source)
         known = self._sets.get((source, widths))
         if known is not None and known[0] == source_stamp:
             return known[1]
@@ -622,10 +636,10 @@ class ResponsiveImages:
         key = (
             hashlib.blake2b(html.encode(), digest_size=16).digest(),
             bool(content.metadata.get("image")),
-            stamp(Path(template.filename)) if template.filename else None,
+            _stamp(Path(template.filename)) if template.filename else None,
         )
         known = self._rewritten.get(content.source_path)
-        if known and known[0] == key and all(stamp(p) == s for p, s in known[1]):
+        if known and known[0] == key and all(_stamp(p) == s for p, s in known[1]):
             set_html_source(content, known[2])
             for args in known[3]:  # the same images, planned again (cheap: all in memory)
                 self._safe_set(content, *args)
@@ -682,7 +696,7 @@ class ResponsiveImages:
             last = match.end()
         if pieces:
             set_html_source(content, "".join([*pieces, html[last:]]))
-        stamps = tuple((path, stamp(path)) for path in used)
+        stamps = tuple((path, _stamp(path)) for path in used)
         self._rewritten[content.source_path] = (key, stamps, html_source(content), tuple(calls))
 
     def _safe_set(
@@ -735,6 +749,18 @@ def _with_attribute(tag: str, attribute: str, value: str) -> str:
     """``tag`` with ``attribute``'s value replaced (the value is a URL we made: no quotes)."""
     pattern = re.compile(rf"(\s{attribute}\s*=\s*)(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
     return pattern.sub(lambda m: f'{m.group(1)}"{value}"', tag, count=1)
+
+
+def _stamp(path: Path):
+    """``stamp(path)``; under livereload remembered (a changed image or template is a
+    change the session rebuilds everything for, forgetting every memo)."""
+    stamps = memo("kp_images.stamps")
+    if stamps is None:
+        return stamp(path)
+    key = str(path)
+    if key not in stamps:
+        stamps[key] = stamp(path)
+    return stamps[key]
 
 
 def _line_of(path: str, *needles: str, front_matter: bool = False) -> int | None:
