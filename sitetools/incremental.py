@@ -8,7 +8,10 @@ edits in memory:
 * the readers' cache (Pelican's own, keyed by each file's MD5), so only changed files
   are parsed again; every content object is still built afresh and every plugin signal
   still fires, in the order Pelican sends them;
-* the output folder, rewritten in place.
+* the output folder, rewritten in place;
+* the plugins' per-post results (``kp_common.memo``: resolved paths, lines of a post's
+  source), used during the session's runs only: an edit forgets the edited files'
+  entries, a full rebuild forgets them all.
 
 What is written after an edit (``RebuildPlan``):
 
@@ -21,6 +24,13 @@ What is written after an edit (``RebuildPlan``):
   refer to it: a changed slug, URL, date, status, category, tag, author or language, a
   post's or page's title when pages are listed in the menu, a file added or removed,
   or any change to the theme or to a file Pelican does not read as content.
+
+Site-wide work at the end of a run (``finalized``: the sitemap, redirects, robots.txt, the
+metadata sweep of the output's images) does not change what the edited page shows, so a
+rebuild asked to (``rebuild(..., later=True)``, as livereload does) holds it back and
+``finish()`` runs it once the browser has been told to reload; its problems are reported
+then. A rebuild that writes only some pages still gives pelican-sitemap every page of the
+site (the last full build's list, with this run's posts).
 
 A change to settings or plugin code needs a fresh process (Python keeps the old code);
 ``sitetools.livereload`` restarts itself for those.
@@ -35,6 +45,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kp_common import memo
 from kp_common.pelican_compat import (
     forget_all_rendered,
     forget_read,
@@ -43,6 +54,7 @@ from kp_common.pelican_compat import (
     paginated_pages,
     pagination_of,
     run_with_settings,
+    set_sitemap_pages,
 )
 from pelican import Pelican, signals
 from pelican.contents import Content
@@ -68,6 +80,22 @@ STRUCTURAL_FIELDS = (
     "override_url",
     "override_save_as",
 )
+
+
+# ``finalized`` handlers whose work is site-wide and shows in no page the author is looking
+# at: run after the reload (module, function name). kp_images' derivatives, kp_assets'
+# fingerprinted files and kp_search (already in the background) stay before it.
+SITE_WIDE_AT_THE_END = {
+    ("pelican.plugins.sitemap.sitemap", "finalize"),
+    ("kp_redirects.redirects", "write_redirects"),
+    ("kp_seo.seo", "write_robots"),
+    ("kp_studio.metadata", "clean_output"),
+}
+
+
+def _site_wide(receiver) -> bool:
+    name = (getattr(receiver, "__module__", ""), getattr(receiver, "__name__", ""))
+    return name in SITE_WIDE_AT_THE_END
 
 
 @dataclass
@@ -277,6 +305,11 @@ class SiteSession:
         signals.generator_init.connect(self._warm_generator)
         signals.all_generators_finalized.connect(self._after_reading)
         signals.get_writer.connect(self._writer_class, sender=self.pelican)
+        signals.content_written.connect(self._page_written)
+        self._running = False
+        self._pages: list[tuple[str, Content | None]] = []  # what this run wrote
+        self._all_pages: dict[str, str | None] = {}  # every page: its post's source, if any
+        self._held: list = []  # site-wide ``finalized`` work not yet done
 
     # -- public --------------------------------------------------------------------------
 
@@ -284,9 +317,30 @@ class SiteSession:
         """A full build (the first, or after a change that can affect any page)."""
         return self._run(RebuildPlan(full=True, reason="full build"))
 
-    def rebuild(self, changed_files: Iterable[str | os.PathLike]) -> RebuildResult:
-        """Rebuild after ``changed_files`` (absolute paths) changed, were added or removed."""
-        return self._run(self.plan_for([Path(p) for p in changed_files]))
+    def rebuild(
+        self, changed_files: Iterable[str | os.PathLike], later: bool = False
+    ) -> RebuildResult:
+        """Rebuild after ``changed_files`` (absolute paths) changed, were added or removed.
+
+        ``later``: hold the site-wide work back until ``finish()`` (after the reload)."""
+        return self._run(self.plan_for([Path(p) for p in changed_files]), later)
+
+    def finish(self) -> list[str]:
+        """Do the site-wide work a ``later`` rebuild held back; its problems."""
+        held, self._held = self._held, []
+        if not held:
+            return []
+        collector = ProblemCollector()
+        logging.getLogger().addHandler(collector)
+        try:
+            for receiver in held:
+                try:
+                    receiver(self.pelican)
+                except Exception as error:
+                    logger.error("the rebuild stopped: %s", error, exc_info=True)
+        finally:
+            logging.getLogger().removeHandler(collector)
+        return collector.problems
 
     def plan_for(self, changed_files: list[Path]) -> RebuildPlan:
         if not self._warm_readers:
@@ -331,6 +385,28 @@ class SiteSession:
             self._plan = self._escalate(self._plan, context)
         self._remember(context, self._plan)
 
+    def _page_written(self, path, context=None) -> None:
+        """``content_written`` (any Pelican's: only ours while it runs)."""
+        if self._running:
+            self._pages.append(
+                (path, (context or {}).get("article") or (context or {}).get("page"))
+            )
+
+    def _sitemap_pages(self, plan: RebuildPlan, contents: dict[str, Content]) -> None:
+        """Every page of the site for pelican-sitemap, as a full build would list them."""
+        if plan.full:
+            self._all_pages = {
+                path: (obj.source_path if obj is not None else None) for path, obj in self._pages
+            }
+            return
+        by_source = {c.source_path: c for c in contents.values()}
+        written = dict(self._pages)
+        pages = []
+        for path, source in self._all_pages.items():
+            obj = by_source.get(source) if source else None
+            pages.append((path, written.get(path, obj)))
+        set_sitemap_pages(pages)
+
     def _writer_class(self, pelican) -> type:
         """``get_writer`` (sent by our Pelican only): a writer following this run's plan."""
         session = self
@@ -342,22 +418,42 @@ class SiteSession:
 
         return SessionWriter
 
-    def _run(self, plan: RebuildPlan) -> RebuildResult:
+    def _run(self, plan: RebuildPlan, later: bool = False) -> RebuildResult:
+        earlier = self.finish()  # an earlier rebuild's held work comes first
         started, cpu_started = time.perf_counter(), time.process_time()
         forget_all_rendered()  # Pelican's memo would hold every post of every run
         collector = ProblemCollector()
         logging.getLogger().addHandler(collector)
         written: list[str] = []
         self._plan, self._writer = plan, None
+        if plan.full:
+            memo.forget()
+        else:
+            memo.forget(os.path.join(self.content_root, p) for p in plan.changed)
+        memo.keep(True)
+        self._running, self._pages = True, []
         run_with_settings(
             self.pelican, self._warm_settings if self._warm_readers else self._cold_settings
         )
         try:
-            self.pelican.run()
+            # ``finalized`` is sent below, after the pages are listed for the sitemap, and
+            # its site-wide part may wait (``later``).
+            with signals.finalized.muted():
+                self.pelican.run()
             written = self._writer.written if self._writer is not None else []
+            self._sitemap_pages(self._plan, self._contents_before)
+            at_the_end = list(signals.finalized.receivers_for(self.pelican))
+            self._held = [r for r in at_the_end if _site_wide(r)]
+            for receiver in at_the_end:
+                if not _site_wide(receiver):
+                    receiver(self.pelican)
+            if not later:
+                collector.problems.extend(self.finish())
         except Exception as error:
             logger.error("the rebuild stopped: %s", error, exc_info=True)
         finally:
+            self._running = False
+            memo.keep(False)
             logging.getLogger().removeHandler(collector)
         plan = self._plan
         if collector.problems:
@@ -368,7 +464,7 @@ class SiteSession:
         return RebuildResult(
             plan,
             written,
-            collector.problems,
+            earlier + collector.problems,
             time.perf_counter() - started,
             time.process_time() - cpu_started,
         )

@@ -120,12 +120,18 @@ class ChangeFeed:
         return changed
 
 
-def make_watcher(feed: ChangeFeed, on_change: Callable[[list[str]], None]):
+def make_watcher(
+    feed: ChangeFeed,
+    on_change: Callable[[list[str]], None],
+    after_reload: Callable[[], None] = lambda: None,
+):
     """A python-livereload watcher fed by a ``ChangeFeed``.
 
     The feed's thread only collects changed paths and wakes the server's IO loop; the
     rebuild (``on_change``) runs on the loop, as python-livereload expects, and takes every
     path collected by then, so changes made during a rebuild are batched into the next one.
+    ``after_reload`` runs on the loop once the reload has been sent (python-livereload
+    sends it as soon as ``examine`` returns the changed path).
     """
     from livereload.watcher import Watcher
     from tornado import ioloop
@@ -143,6 +149,7 @@ def make_watcher(feed: ChangeFeed, on_change: Callable[[list[str]], None]):
             if not changed:
                 return None, None
             on_change(changed)
+            ioloop.IOLoop.current().add_callback(after_reload)
             self.filepath = changed[0]
             return self.filepath, None
 
@@ -169,6 +176,16 @@ def _report(result) -> None:
         )
 
 
+def _report_later(problems: list[str]) -> None:
+    if problems:
+        print(
+            f"\n{len(problems)} problem(s) after the reload; fix and save again:", file=sys.stderr
+        )
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        sys.stderr.flush()
+
+
 def _start(
     root: Path,
     settings: str,
@@ -176,8 +193,9 @@ def _start(
     overrides: dict | None,
     watched: list[Path] | None,
     restart: Callable[[], None],
-) -> tuple[ChangeFeed, Callable[[list[str]], None]]:
-    """Start watching, then the first build; what to do with a batch of changes."""
+) -> tuple[ChangeFeed, Callable[[list[str]], None], Callable[[], None]]:
+    """Start watching, then the first build; what to do with a batch of changes, and
+    after the browser was told to reload (the site-wide work a rebuild held back)."""
     from sitetools.incremental import SiteSession
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
@@ -193,15 +211,19 @@ def _start(
             return
         started = time.perf_counter()
         plan_paths = [p for p in paths if Path(p).is_relative_to(session.content_root)]
-        result = session.rebuild(plan_paths) if len(plan_paths) == len(paths) else None
+        result = session.rebuild(plan_paths, later=True) if len(plan_paths) == len(paths) else None
         if result is None:  # theme or other files: every page may change
             result = session.build()
             result.seconds = time.perf_counter() - started
         _report(result)
 
     feed = ChangeFeed(paths)  # before the build: a save during it is not lost
+
+    def after_reload() -> None:
+        _report_later(session.finish())
+
     _report(session.build())
-    return feed, on_change
+    return feed, on_change, after_reload
 
 
 def watch_and_serve(
@@ -218,8 +240,9 @@ def watch_and_serve(
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
 
-    feed, on_change = _start(Path(root).resolve(), settings, output, overrides, watched, restart)
-    server = Server(watcher=make_watcher(feed, on_change))
+    root = Path(root).resolve()
+    feed, on_change, after_reload = _start(root, settings, output, overrides, watched, restart)
+    server = Server(watcher=make_watcher(feed, on_change, after_reload))
     # Our watcher batches changes itself: no need to hold back a second reload.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
     server.serve(host=host, port=port, root=str(output), open_url_delay=None)
@@ -235,13 +258,15 @@ def watch_and_rebuild(
     stop: threading.Event | None = None,
 ) -> None:
     """Build, then rebuild on every change until interrupted (regenerate)."""
-    feed, on_change = _start(Path(root).resolve(), settings, output, overrides, watched, restart)
+    root = Path(root).resolve()
+    feed, on_change, after_reload = _start(root, settings, output, overrides, watched, restart)
     print(f"Watching {', '.join(str(p) for p in feed.paths)}; Ctrl-C stops.", flush=True)
     try:
         while not (stop is not None and stop.is_set()):
             changed = feed.take(timeout=0.5)
             if changed:
                 on_change(changed)
+                after_reload()
     except KeyboardInterrupt:
         pass
     finally:

@@ -5,11 +5,13 @@ edited post is rewritten, and no other page needs to be."""
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from kp_common import memo
 from kp_search import search
 from pelican import Pelican
 from pelican.settings import read_settings
@@ -188,6 +190,88 @@ def test_removing_a_linked_post_reports_the_links_to_it_in_unchanged_posts(sessi
     result = session.rebuild([removed])
     assert result.problems == []
     assert_same_site(session.output, fresh())
+
+
+def test_edits_after_memoised_rebuilds_match_a_full_build(session, fresh):
+    """The plugins' memos (``kp_common.memo``) fill during rebuilds; edits after several
+    memoised rebuilds still give exactly a clean build's pages."""
+    first = session.content_root / "blog" / "bench-post-0021.md"
+    second = session.content_root / "blog" / "bench-post-0022.md"
+    for number, post in enumerate([first, second, first, second]):
+        with post.open("a", encoding="utf-8") as stream:
+            stream.write(f"\nEdit number {number}, it's saved.\n")
+        result = session.rebuild([post])
+        assert result.problems == [] and not result.plan.full
+    assert any(key[0] == str(first) for key in memo.entries("kp_images.lines"))
+    assert memo.kept() is False  # only during the session's own runs
+    assert_same_site(session.output, fresh())
+
+
+def test_memos_are_forgotten_when_a_post_an_image_or_a_template_changes(session):
+    post = session.content_root / "blog" / "bench-post-0023.md"
+    other = session.content_root / "blog" / "bench-post-0024.md"
+    image = session.content_root / "images" / "bench" / "photo-1.jpg"
+    lines = memo.entries("kp_images.lines")
+    stale = {(str(path), ("stale",), False): 99 for path in (post, other)}
+
+    lines.update(stale)
+    post.write_text(post.read_text(encoding="utf-8") + "\nEdited.\n", encoding="utf-8")
+    assert session.rebuild([post]).problems == []
+    assert [key for key in stale if key in lines] == [(str(other), ("stale",), False)]
+
+    lines.update(stale)
+    os.utime(image)  # an image: every page may show it, so everything is forgotten
+    assert session.rebuild([image]).plan.full
+    assert not any(key in lines for key in stale)
+
+    lines.update(stale)
+    session.build()  # what livereload runs after a template change
+    assert not any(key in lines for key in stale)
+
+
+def test_a_symlinked_image_is_resolved_again_after_it_changes(session, fresh):
+    """A path resolved through a symlink is remembered, and resolved again when the link
+    changes: the pages then show the photo it now points to, as a clean build does."""
+    image = session.content_root / "images" / "bench" / "photo-3.jpg"
+    original = image.read_bytes()
+    posts = [p for p in session.content_root.glob("blog/*.md") if "photo-3.jpg" in p.read_text()]
+    assert posts
+    assert session.rebuild([posts[0]]).problems == []  # photo-3 resolved and remembered
+    image.unlink()
+    image.symlink_to("photo-2.jpg")
+    try:
+        result = session.rebuild([image])
+        assert result.problems == [] and result.plan.full
+        assert_same_site(session.output, fresh())
+        page = session.output / Path(posts[0].stem.join(["blog/", "/index.html"]))
+        assert "photo-2-" in page.read_text(encoding="utf-8")
+    finally:
+        image.unlink()
+        image.write_bytes(original)
+    assert session.rebuild([image]).problems == []
+    assert_same_site(session.output, fresh())
+
+
+def test_site_wide_files_follow_finish_and_match_a_full_build(session, fresh):
+    """A ``later`` rebuild writes the pages, then holds the site-wide files (sitemap,
+    redirects, robots.txt) until ``finish()``; the sitemap still lists every page."""
+    post = session.content_root / "blog" / "bench-post-0025.md"
+    sitemap = session.output / "sitemap.xml"
+    sitemap.unlink()
+    with post.open("a", encoding="utf-8") as stream:
+        stream.write("\nZyzzyva, a later edit.\n")
+    result = session.rebuild([post], later=True)
+    assert result.problems == [] and not result.plan.full
+    assert "Zyzzyva" in (session.output / "blog/bench-post-0025/index.html").read_text()
+    assert not sitemap.exists()  # held back: the reload comes first
+    assert session.finish() == []
+    assert session.finish() == []  # done once
+    expected = fresh()
+    for name in ("sitemap.xml", "robots.txt", "_redirects"):
+        if (expected / name).exists():
+            assert (session.output / name).read_bytes() == (expected / name).read_bytes(), name
+    assert sitemap.read_text().count("<url>") > 36  # every post, not the pages just written
+    assert_same_site(session.output, expected)
 
 
 def test_the_search_index_follows_an_edit_in_the_background(session):

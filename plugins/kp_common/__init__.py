@@ -5,6 +5,7 @@
 * ``files``: writing into the output folder by rename, linking from caches;
 * ``pelican_compat``: every private Pelican API we rely on, in one place, each with a test
   that fails loudly when a Pelican upgrade changes it;
+* ``memo``: per-post results kept between the runs of a livereload session;
 * ``redirects``: the authors' redirects file (``content/data/redirects.yaml``), read the same
   way by the kp_redirects plugin and by ``sitetools.headers`` (nginx).
 

@@ -22,7 +22,7 @@ The internals, by concern:
 * link replacement: ``intrasite_link_regex``, ``content_being_linked``;
 * the writer's pagination: ``pagination_of``, ``paginated_pages``;
 * Pelican's log messages: ``MESSAGES``, ``recognise``;
-* pelican-sitemap's module state: ``reset_sitemap_state``.
+* pelican-sitemap's module state: ``reset_sitemap_state``, ``set_sitemap_pages``.
 
 It imports no plugin of ours and no tooling; plugins and the tooling import it.
 """
@@ -515,6 +515,25 @@ def reset_sitemap_state() -> None:
             raise AttributeError("_main_pelican or page_queue")
         state._main_pelican = None
         state.page_queue = []
+
+
+def set_sitemap_pages(pages: list[tuple[str, object]]) -> None:
+    """Make ``pages`` (output path, the post or page shown or None) what pelican-sitemap
+    writes at ``finalized``: a rebuild that writes only some pages (livereload) must still
+    list all of them, as the full build did.
+
+    Internal: ``pelican.plugins.sitemap.sitemap.generator.page_queue``, filled from
+    ``content_written`` (one entry per page written) and read in ``finalized``. Public
+    hook: none.
+    """
+    try:
+        from pelican.plugins.sitemap import sitemap
+    except ImportError:
+        return
+    with internal("pelican.plugins.sitemap.sitemap.generator.page_queue"):
+        if not isinstance(sitemap.generator.page_queue, list):
+            raise AttributeError("page_queue")
+        sitemap.generator.page_queue = list(pages)
 
 
 def intrasite_links(content) -> list[tuple[str, str]]:

@@ -52,6 +52,7 @@ from bs4 import BeautifulSoup
 from kp_common.contents import all_content
 from kp_common.errors import report
 from kp_common.files import link_or_copy, replace_file, stamp
+from kp_common.memo import memo, realpath
 from kp_common.pelican_compat import html_source, set_html_source
 from pelican import signals
 
@@ -270,12 +271,31 @@ class ResponsiveImages:
         source = Path(path)
         if not source.is_absolute():
             source = self.content_path / str(path).lstrip("/")
-        source = source.resolve()
+        source = Path(realpath(source))
         if used_by is not None:
             uses = self._uses.setdefault(source, [])
             if used_by not in uses:
                 uses.append(used_by)
         planned = self._plan(source, tuple(sorted(widths)) if widths else self.widths)
+        built = memo("kp_images.sets")
+        key = (str(source), tuple(widths or ()), alt, sizes, eager, title, css_class, decorative)
+        images = built.get(key) if built is not None else None
+        if images is None or images[0] is not planned:
+            images = (
+                planned,
+                self._new_set(planned, alt, sizes, eager, title, css_class, decorative),
+            )
+            if built is not None:
+                built[key] = images
+        images = images[1]
+        shown_on = shown_on or (used_by[0] if used_by else None)
+        if shown_on and not decorative:
+            shown = self.shown.setdefault(shown_on, [])
+            if all(known.full != images.full for known, _ in shown):
+                shown.append((images, caption))
+        return images
+
+    def _new_set(self, planned, alt, sizes, eager, title, css_class, decorative) -> ImageSet:
         urls = {
             fmt: ", ".join(f"{self._url(rel)} {w}w" for w, rel in planned.variants[fmt])
             for fmt in self.formats
@@ -304,11 +324,6 @@ class ResponsiveImages:
             ),
             rights=planned.rights,
         )
-        shown_on = shown_on or (used_by[0] if used_by else None)
-        if shown_on and not decorative:
-            shown = self.shown.setdefault(shown_on, [])
-            if all(known.full != images.full for known, _ in shown):
-                shown.append((images, caption))
         return images
 
     def social_image(self, path: str | os.PathLike) -> tuple[str, int, int]:
@@ -384,7 +399,7 @@ class ResponsiveImages:
         return f"{self.siteurl}/{rel}"
 
     def _plan(self, source: Path, widths: tuple[int, ...]) -> _Planned:
-        source_stamp = stamp(source)
+        source_stamp = _stamp(source)
         known = self._sets.get((source, widths))
         if known is not None and known[0] == source_stamp:
             return known[1]
@@ -601,7 +616,7 @@ class ResponsiveImages:
         if path.startswith("/"):
             return self.content_path / path.lstrip("/")
         here = Path(content.source_path).parent
-        candidate = (here / path).resolve()
+        candidate = Path(realpath(here / path))
         if candidate.is_file():
             return candidate
         return self.content_path / path
@@ -621,10 +636,10 @@ class ResponsiveImages:
         key = (
             hashlib.blake2b(html.encode(), digest_size=16).digest(),
             bool(content.metadata.get("image")),
-            stamp(Path(template.filename)) if template.filename else None,
+            _stamp(Path(template.filename)) if template.filename else None,
         )
         known = self._rewritten.get(content.source_path)
-        if known and known[0] == key and all(stamp(p) == s for p, s in known[1]):
+        if known and known[0] == key and all(_stamp(p) == s for p, s in known[1]):
             set_html_source(content, known[2])
             for args in known[3]:  # the same images, planned again (cheap: all in memory)
                 self._safe_set(content, *args)
@@ -681,7 +696,7 @@ class ResponsiveImages:
             last = match.end()
         if pieces:
             set_html_source(content, "".join([*pieces, html[last:]]))
-        stamps = tuple((path, stamp(path)) for path in used)
+        stamps = tuple((path, _stamp(path)) for path in used)
         self._rewritten[content.source_path] = (key, stamps, html_source(content), tuple(calls))
 
     def _safe_set(
@@ -709,7 +724,7 @@ class ResponsiveImages:
         path = content.metadata.get("image")
         if not path or str(path).startswith("{"):
             return
-        source = (self.content_path / str(path).strip().lstrip("/")).resolve()
+        source = Path(realpath(self.content_path / str(path).strip().lstrip("/")))
         if not source.is_file() or source.suffix.lower() not in PROCESSABLE:
             return  # kp_validate reports a missing or refused lead image
         line = _line_of(content.source_path, "image:", str(path), front_matter=True)
@@ -736,13 +751,37 @@ def _with_attribute(tag: str, attribute: str, value: str) -> str:
     return pattern.sub(lambda m: f'{m.group(1)}"{value}"', tag, count=1)
 
 
+def _stamp(path: Path):
+    """``stamp(path)``; under livereload remembered (a changed image or template is a
+    change the session rebuilds everything for, forgetting every memo)."""
+    stamps = memo("kp_images.stamps")
+    if stamps is None:
+        return stamp(path)
+    key = str(path)
+    if key not in stamps:
+        stamps[key] = stamp(path)
+    return stamps[key]
+
+
 def _line_of(path: str, *needles: str, front_matter: bool = False) -> int | None:
     """The first line of ``path`` holding one of ``needles`` (read only for a message or a
-    plan, and small: a post's Markdown)."""
+    plan, and small: a post's Markdown). Under livereload the answer is remembered until
+    the file changes (``kp_common.memo``)."""
+    lines_of = memo("kp_images.lines")
+    key = (path, needles, front_matter)
+    if lines_of is not None and key in lines_of:
+        return lines_of[key]
     try:
         lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
+    found = _first_line(lines, needles, front_matter)
+    if lines_of is not None:
+        lines_of[key] = found
+    return found
+
+
+def _first_line(lines: list[str], needles: tuple[str, ...], front_matter: bool) -> int | None:
     for needle in needles:
         if not needle:
             continue

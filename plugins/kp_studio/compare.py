@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from kp_common.errors import AuthorError, location
+from kp_common.memo import realpath
 from PIL import Image
 
 from . import diffimage, faces
@@ -202,8 +203,8 @@ def _aspect_differs(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def _content_file(relative: str, option: str, ctx) -> str | None:
     """Absolute path of a content file, or None after reporting why it is unusable."""
-    root = os.path.realpath(ctx.content_dir)
-    path = os.path.realpath(os.path.join(root, relative))
+    root = realpath(ctx.content_dir)
+    path = realpath(os.path.join(root, relative))
     if os.path.commonpath([root, path]) != root:
         ctx.error(
             f"'{option}' ({relative}) leads outside the content folder.",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 
+from kp_common.memo import is_file, realpath
 from pelican.contents import Article, Page
 
 from . import source as sources
@@ -44,7 +45,7 @@ def check_lead_image(content) -> None:
             f"Image: {IMAGE_EXAMPLE}.",
         )
         return
-    if not os.path.isfile(resolved):
+    if not is_file(resolved):
         report_once(
             path,
             "image-missing",
@@ -95,4 +96,4 @@ def _published(settings: dict, relative: str) -> bool:
 
 
 def _relative(path: str, content_root: str) -> str:
-    return os.path.relpath(path, os.path.realpath(content_root))
+    return os.path.relpath(path, realpath(content_root))

@@ -13,6 +13,8 @@ import os
 import posixpath
 from urllib.parse import unquote
 
+from kp_common.memo import realpath
+
 
 def inside_content(content_root: str, target: str, relative_to: str = "") -> str | None:
     """The absolute path of ``target`` if it lies inside ``content_root``, else None.
@@ -31,8 +33,8 @@ def inside_content(content_root: str, target: str, relative_to: str = "") -> str
         joined = posixpath.normpath(posixpath.join(relative_to.replace(os.sep, "/"), target))
     if joined == ".." or joined.startswith("../") or posixpath.isabs(joined):
         return None
-    root = os.path.realpath(content_root)
-    candidate = os.path.realpath(os.path.join(root, joined))
+    root = realpath(content_root)
+    candidate = realpath(os.path.join(root, joined))
     if candidate != root and not candidate.startswith(root + os.sep):
         return None  # a symlink that points out of the content folder
     return candidate

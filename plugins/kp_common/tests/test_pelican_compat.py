@@ -523,3 +523,20 @@ def test_intrasite_links_are_the_ones_pelican_replaces():
         ("attach", "files/a.pdf"),
     ]
     assert intrasite_links(_article("")) == []
+
+
+def test_the_sitemap_pages_we_set_are_what_the_sitemap_lists(tmp_path):
+    internal = "pelican.plugins.sitemap.sitemap.generator.page_queue"
+    from pelican.plugins.sitemap import sitemap
+
+    settings = settings_for(tmp_path, PLUGINS=["pelican.plugins.sitemap"])
+    output = Path(settings["OUTPUT_PATH"])
+    output.mkdir()
+    compat.reset_sitemap_state()
+    pelican = Pelican(settings)
+    sitemap.generator.init(pelican)
+    compat.set_sitemap_pages([(str(output / "only-this" / "index.html"), None)])
+    sitemap.generator.finalize(pelican)
+    written = (output / "sitemap.xml").read_text(encoding="utf-8")
+    assert "https://studio.example/only-this/" in written, changed(internal, written)
+    assert written.count("<url>") == 1, changed(internal, "other pages were listed too")
