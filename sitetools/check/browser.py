@@ -109,7 +109,7 @@ async () => {
 LOAD_EVERY_IMAGE = """
 async () => {
   const images = Array.from(document.images);
-  images.forEach((img) => { img.loading = 'eager'; });
+  images.forEach((img) => { if (img.loading === 'lazy') img.loading = 'eager'; });
   await Promise.race([
     Promise.all(images.map((img) => img.decode().catch(() => null))),
     new Promise((resolve) => setTimeout(resolve, 10000)),
@@ -213,6 +213,11 @@ class BrowserChecker:
                 return  # reported by the third-party and csp checks
             if request.is_navigation_request() and request.url in held_navigations:
                 return  # the redirect page's refresh, held back on purpose (see above)
+            if shooting and failure == "net::ERR_ABORTED":
+                # Chromium cancels an image fetch when LOAD_EVERY_IMAGE or the full-page
+                # screenshot makes it choose again; the page was checked before that, and an
+                # image that then fails to show is reported as "image did not load".
+                return
             report.add(page, "requests", self.short(request.url), f"failed: {failure}")
 
         def on_response(response):
@@ -243,6 +248,7 @@ class BrowserChecker:
                 route.continue_()
 
         in_flight: set = set()
+        shooting = False  # True once the page is checked and only the screenshot is left
         tab.on("request", lambda request: in_flight.add(request))
         tab.on("requestfinished", lambda request: in_flight.discard(request))
         tab.on("requestfailed", lambda request: in_flight.discard(request))
@@ -291,6 +297,7 @@ class BrowserChecker:
                 )
                 report.add(page, "csp", element, detail)
             if self.screenshots_dir:
+                shooting = True
                 for src in tab.evaluate(LOAD_EVERY_IMAGE):
                     report.add(page, "requests", self.short(src), "image did not load")
                 path = self.screenshots_dir / screenshot_name(page, viewport)
