@@ -75,22 +75,20 @@ def _owner(key) -> str | None:
 def realpath(path: str | os.PathLike) -> str:
     """``os.path.realpath``, remembered while memos are on (a symlink changed in the
     content folder is a change the session rebuilds everything for)."""
-    path = os.fspath(path)
-    if not _state["on"]:
-        return os.path.realpath(path)
-    found = _realpaths.get(path)
-    if found is None:
-        found = _realpaths[path] = os.path.realpath(path)
-    return found
+    return _remembered(_realpaths, os.path.realpath, path)
 
 
 def is_file(path: str | os.PathLike) -> bool:
     """``os.path.isfile``, remembered while memos are on (a file added or removed in the
     content folder is a change the session rebuilds everything for)."""
+    return _remembered(_files, os.path.isfile, path)
+
+
+def _remembered(table: dict, look_up, path: str | os.PathLike):
     path = os.fspath(path)
     if not _state["on"]:
-        return os.path.isfile(path)
-    found = _files.get(path)
+        return look_up(path)
+    found = table.get(path)
     if found is None:
-        found = _files[path] = os.path.isfile(path)
+        found = table[path] = look_up(path)
     return found

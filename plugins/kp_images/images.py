@@ -360,19 +360,8 @@ class ResponsiveImages:
                 # Decoded just large enough to cover the crop (at most max_edge long).
                 cover = max(width / info.width, height / info.height)
                 long_edge = min(self.max_edge, math.ceil(max(info.width, info.height) * cover))
-                self._pending[key] = Job(
-                    source=str(source),
-                    folder=str(folder),
-                    sizes=(),
-                    quality=tuple(sorted(self.quality.items())),
-                    avif_speed=self.options.avif_speed,
-                    max_pixels=self.options.max_pixels,
-                    keep_icc="icc" in self.options.keep,
-                    exif=rights_module.exif_bytes(final),
-                    xmp=rights_module.xmp_packet(final),
-                    iptc=rights_module.iptc_segment(final),
-                    name=self._display(source),
-                    crop=(width, height, long_edge),
+                self._pending[key] = self._job(
+                    source, folder, final, sizes=(), crop=(width, height, long_edge)
                 )
             return self._url(relative), width, height
 
@@ -433,21 +422,14 @@ class ResponsiveImages:
         sizes = {w: set(self.formats) for w in chosen}
         sizes.setdefault(cap, set()).add("jpeg")
         if not (folder / MANIFEST).is_file() and key not in self._pending:
-            self._pending[key] = Job(
-                source=str(source),
-                folder=str(folder),
+            self._pending[key] = self._job(
+                source,
+                folder,
+                final,
                 sizes=tuple(
                     (w, height_at(w), tuple(f for f in self.formats if f in formats))
                     for w, formats in sorted(sizes.items())
                 ),
-                quality=tuple(sorted(self.quality.items())),
-                avif_speed=self.options.avif_speed,
-                max_pixels=self.options.max_pixels,
-                keep_icc="icc" in self.options.keep,
-                exif=rights_module.exif_bytes(final),
-                xmp=rights_module.xmp_packet(final),
-                iptc=rights_module.iptc_segment(final),
-                name=self._display(source),
             )
         planned = _Planned(info.width, info.height, variants, full, final, key)
         self._sets[(source, widths)] = (source_stamp, planned)
@@ -458,6 +440,23 @@ class ResponsiveImages:
             return self.options.copyright
         year = f"{source_rights.year} " if source_rights.year else ""
         return f"© {year}{self.studio.name}" if self.studio.name else ""
+
+    def _job(self, source: Path, folder: Path, final, **what) -> Job:
+        """The encoding job for ``source``: ``what`` says what to make (``sizes``, or a
+        ``crop``); the qualities, limits and the rights ``final`` to write are the run's."""
+        return Job(
+            source=str(source),
+            folder=str(folder),
+            quality=tuple(sorted(self.quality.items())),
+            avif_speed=self.options.avif_speed,
+            max_pixels=self.options.max_pixels,
+            keep_icc="icc" in self.options.keep,
+            exif=rights_module.exif_bytes(final),
+            xmp=rights_module.xmp_packet(final),
+            iptc=rights_module.iptc_segment(final),
+            name=self._display(source),
+            **what,
+        )
 
     def _display(self, source: Path) -> str:
         try:
