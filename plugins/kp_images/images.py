@@ -35,6 +35,7 @@ copies metadata with exiftool instead of choosing what to keep (see ``rights``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -87,8 +88,10 @@ STATS = {
 }
 
 
-class _Timed:
-    """Adds the time spent inside to ``STATS["seconds"]``, once however deeply nested."""
+class _Timed(contextlib.ContextDecorator):
+    """Adds the time spent inside to ``STATS["seconds"]``, once however deeply nested (a
+    ``with`` block, or a decorator: one instance then serves every call, which is safe as
+    only the outermost entry records its start)."""
 
     depth = 0
 
@@ -218,6 +221,7 @@ class ResponsiveImages:
 
     # -- planning ---------------------------------------------------------------------------
 
+    @_Timed()
     def image_set(
         self,
         path: str | os.PathLike,
@@ -239,35 +243,6 @@ class ResponsiveImages:
         page that shows it (default: that file), for its ImageObject; ``ImageError`` if the
         file is not a photo we can publish (the caller reports it with its line).
         """
-        with _Timed():
-            return self._image_set(
-                path,
-                alt,
-                sizes,
-                eager,
-                title,
-                css_class,
-                decorative,
-                widths,
-                used_by,
-                caption,
-                shown_on,
-            )
-
-    def _image_set(
-        self,
-        path,
-        alt,
-        sizes,
-        eager,
-        title,
-        css_class,
-        decorative,
-        widths,
-        used_by,
-        caption,
-        shown_on,
-    ) -> ImageSet:
         source = Path(path)
         if not source.is_absolute():
             source = self.content_path / str(path).lstrip("/")
