@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,3 +35,19 @@ def launched() -> Iterator:
             yield browser
         finally:
             browser.close()
+
+
+def cancelled_by_moving_on(request) -> bool:
+    """Whether a failed request is one Chromium cancelled itself when the tab moved on.
+
+    Leaving a page (or scrolling past a lazy photo) aborts its image fetches, and the tab's
+    icon, which Chromium fetches on its own after ``load`` (Playwright types it "other").
+    That is the browser doing the right thing, not a failure of the site; any other
+    failure, and any failure but ``ERR_ABORTED``, still counts.
+    """
+    if request.failure != "net::ERR_ABORTED":
+        return False
+    if request.resource_type == "image":
+        return True
+    name = urlsplit(request.url).path.rsplit("/", 1)[-1]
+    return request.resource_type == "other" and name.startswith("favicon.")

@@ -8,6 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from sitetools.chromium import cancelled_by_moving_on
 from sitetools.serve import running_server
 
 pytestmark = pytest.mark.browser
@@ -40,14 +41,9 @@ def open_page(browser, base_url):
             ),
         )
         page.on("pageerror", lambda e: problems.append(str(e)))
-        # Moving on before a photo has loaded cancels its request: that is the browser
-        # doing the right thing, not a failure.
         page.on(
             "requestfailed",
-            lambda r: (
-                (r.failure == "net::ERR_ABORTED" and r.resource_type == "image")
-                or problems.append(f"{r.url}: {r.failure}")
-            ),
+            lambda r: cancelled_by_moving_on(r) or problems.append(f"{r.url}: {r.failure}"),
         )
         page.goto(base_url + path)
         return page

@@ -19,6 +19,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from test_compare_browser import AXE_TAGS, lies_on_the_after_image, wait_loaded
 
+from sitetools.chromium import cancelled_by_moving_on
 from sitetools.serve import running_server
 from tests.sitebuild import CSP, build_scenario, soup, source_line
 
@@ -188,7 +189,10 @@ def faces_page(browser, faces_server, request):
     problems: list[str] = []
     page.on("console", lambda m: m.type == "error" and problems.append(m.text))
     page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("requestfailed", lambda r: problems.append(f"{r.url}: {r.failure}"))
+    page.on(
+        "requestfailed",
+        lambda r: cancelled_by_moving_on(r) or problems.append(f"{r.url}: {r.failure}"),
+    )
     page.goto(faces_server + "/blog/faces/")
     if javascript:
         page.wait_for_selector(".kp-compare--slider")
