@@ -6,10 +6,15 @@ Module scope, not session: Playwright's sync API runs an event loop while it is 
 the quality gates (``sitetools.check``) start a Playwright of their own.
 
 The heaviest test files are collected first (``HEAVY_FIRST``), so pytest-xdist's workers
-finish together.
+finish together. Inside an xdist worker each build reads and checks in this one process
+(``KP_BUILD_WORKERS=1``, unless set): the workers already keep every core busy, and a
+build's own pool on top of them would fight them for the cores and pay its start-up for
+every small test site. ``tests/test_parallel_build.py`` sets its own count.
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -42,6 +47,11 @@ HEAVY_FIRST = (
     "tests/test_build.py",  # 27 s
     "tests/test_allowlist.py",  # 26 s
 )
+
+
+def pytest_configure(config):
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        os.environ.setdefault("KP_BUILD_WORKERS", "1")
 
 
 def pytest_collection_modifyitems(config, items):
