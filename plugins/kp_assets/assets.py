@@ -25,6 +25,7 @@ import re
 import shutil
 from pathlib import Path
 
+from kp_common.forked import replay_target, replayed
 from pelican import signals
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ class Assets:
         # A plain dict, not functools.cache: settings (and so this object) are pickled
         # into Pelican's content cache with every category, tag and author.
         self._names: dict[str, str] = {}
+        replay_target(self)
 
     def _resolve(self, relative_path: str) -> str:
         source = self.static_dir / relative_path
@@ -78,6 +80,7 @@ class Assets:
             return relative_path
         return fingerprinted_name(relative_path, source.read_bytes())
 
+    @replayed  # a worker rendering pages notes what it used for this process
     def __call__(self, relative_path: str) -> str:
         name = self._names.get(relative_path)
         if name is None:

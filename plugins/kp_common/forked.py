@@ -12,14 +12,25 @@ state) in its own process, in its own order.
 use; ``1``: serial), as it does for reading (``sitetools.parallel``). Fewer than
 ``min_items`` values, or a worker that fails, are computed here instead: the result is
 the same either way, only the time differs.
+
+Work that does have side effects can still run in a worker when the effects are few and
+known: a method marked ``@replayed`` (an image planned, a theme file used) notes each call
+made while ``noting()`` is on (a worker rendering pages, ``sitetools.parallel_writing``),
+and the build's process makes the same calls again with ``replay()``, in the same order,
+so its state ends as if it had done the work itself. The objects they are called on say
+so with ``replay_target(self)``; a fork keeps every object at its address, so a worker
+names one by its ``id``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 WORKERS_ENV = "KP_BUILD_WORKERS"
@@ -83,3 +94,98 @@ def map_forked(
             return results
     finally:
         _JOB.clear()
+
+
+# -- calls noted in a worker and made again here --------------------------------------------
+
+# The calls of ``@replayed`` methods while ``noting()`` is on; None when it is off.
+_noted: list | None = None
+# The calls noted (in a worker) or made again (here) since ``replaying()`` began: a
+# ``@replayed`` method's effect is the same however often it is called with the same
+# arguments, so the first call of each is the one that counts.
+_seen: set = set()
+_targets: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def replay_target(obj: object) -> None:
+    """Let ``replay`` find ``obj`` (call it in ``__init__``, in the build's process)."""
+    _targets[id(obj)] = obj
+
+
+def _key(target: int, name: str, args: tuple, kwargs: dict):
+    key = (target, name, args, tuple(kwargs.items()))
+    try:
+        hash(key)
+    except TypeError:  # an argument that is not hashable: the call is always noted
+        return None
+    return key
+
+
+def replayed(method: Callable) -> Callable:
+    """Mark a method whose effects the build's process must see when a worker calls it.
+
+    Its effects must be idempotent: a second call with the same arguments changes nothing
+    the first did not (a derivative planned, a file marked as used)."""
+
+    @functools.wraps(method)
+    def noted(self, *args, **kwargs):
+        if _noted is None:
+            return method(self, *args, **kwargs)
+        key = _key(id(self), method.__name__, args, kwargs)
+        if key is not None and key in _seen:
+            return method(self, *args, **kwargs)
+        if key is not None:
+            _seen.add(key)
+        call = [id(self), method.__name__, args, kwargs, False]
+        _noted.append(call)
+        try:
+            return method(self, *args, **kwargs)
+        except Exception:
+            call[4] = True  # raised there (and handled by its caller): it may raise here
+            raise
+
+    return noted
+
+
+@contextlib.contextmanager
+def replaying() -> Iterator[None]:
+    """One round of work handed to workers and replayed here: the workers forked inside
+    note each distinct call once, and ``replay`` makes each once."""
+    _seen.clear()
+    try:
+        yield
+    finally:
+        _seen.clear()
+
+
+@contextlib.contextmanager
+def noting() -> Iterator[list]:
+    """Note the calls of ``@replayed`` methods made inside (each distinct call once in a
+    round of ``replaying()``); the list is what ``replay`` takes (picklable when the
+    calls' arguments are)."""
+    global _noted
+    calls: list = []
+    outer, _noted = _noted, calls
+    try:
+        yield calls
+    finally:
+        _noted = outer
+
+
+def replay(calls: list) -> None:
+    """Make the noted calls again, here, in order (each distinct call once in a round of
+    ``replaying()``); their results are dropped."""
+    for target, name, args, kwargs, raised in calls:
+        key = _key(target, name, args, kwargs)
+        if key is not None:
+            if key in _seen:
+                continue
+            _seen.add(key)
+        obj = _targets.get(target)
+        if obj is None:
+            raise RuntimeError(f"replay: no object {target} for {name}(); see replay_target")
+        try:
+            getattr(obj, name)(*args, **kwargs)
+        except Exception:
+            if not raised:
+                raise

@@ -53,6 +53,7 @@ from bs4 import BeautifulSoup
 from kp_common.contents import all_content
 from kp_common.errors import report
 from kp_common.files import link_or_copy, replace_file, stamp
+from kp_common.forked import replay_target, replayed
 from kp_common.memo import memo, realpath
 from kp_common.pelican_compat import html_source, set_html_source
 from pelican import signals
@@ -218,9 +219,11 @@ class ResponsiveImages:
         self._reported: set[tuple] = set()
         self._withheld: dict[Path, tuple] = {}
         self._index = _SourceIndex(self.cache_dir / INDEX_FILE)
+        replay_target(self)
 
     # -- planning ---------------------------------------------------------------------------
 
+    @replayed  # templates call it: a worker rendering pages plans for this process too
     @_Timed()
     def image_set(
         self,
@@ -301,6 +304,7 @@ class ResponsiveImages:
         )
         return images
 
+    @replayed
     def social_image(self, path: str | os.PathLike) -> tuple[str, int, int]:
         """URL, width and height of the link preview (``og:image``) of the photo at
         ``path``: a JPEG cropped to ``SOCIAL_SIZE`` (1200 x 630, what Facebook, LinkedIn and

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+
+import pytest
 
 from kp_common import forked
 
@@ -41,3 +44,58 @@ def test_a_lost_worker_s_share_is_computed_here():
         v + 1 for v in values
     ]
     assert forked.last_in_workers < len(values)
+
+
+class Planner:
+    """Something templates call for its effect: what it was asked for, in order."""
+
+    def __init__(self) -> None:
+        self.planned: list[str] = []
+        forked.replay_target(self)
+
+    @forked.replayed
+    def plan(self, name: str, *, width: int = 0) -> str:
+        if name == "missing":
+            raise ValueError("no such photo")
+        self.planned.append(f"{name}@{width}")
+        return name.upper()
+
+
+PLANNER = Planner()
+
+
+def plan_in_a_worker(names: list[str]) -> tuple[list[str], list]:
+    """In a forked worker: call the planner as a template would; what it saw and noted."""
+    PLANNER.planned.clear()  # the worker's copy, from its previous value
+    with forked.noting() as calls:
+        for name in names:
+            # The caller handles a failure, as the ``responsive_image`` global does.
+            with contextlib.suppress(ValueError):
+                PLANNER.plan(name, width=len(name))
+    return list(PLANNER.planned), calls
+
+
+def test_calls_noted_in_a_worker_are_made_again_here_in_order():
+    PLANNER.planned.clear()
+    names = ["b", "missing", "a", "b"]
+    with forked.replaying():
+        results = forked.map_forked(plan_in_a_worker, [names] * 64, workers=2, min_items=2)
+        assert forked.last_in_workers == 64 and PLANNER.planned == [], "not in a worker"
+        seen_there, calls = results[0]
+        assert seen_there == ["b@1", "a@1", "b@1"]
+        # Each distinct call is noted once: "b" again changes nothing "b" did not.
+        assert [call[2] for call in calls] == [("b",), ("missing",), ("a",)]
+        for _, more_calls in results:
+            forked.replay(more_calls)
+    assert PLANNER.planned == ["b@1", "a@1"]  # the failed call is replayed, and fails quietly
+    PLANNER.plan("c")  # outside noting(): nothing is noted
+    assert PLANNER.planned[-1] == "c@0"
+
+
+def test_a_call_that_fails_only_here_is_not_hidden():
+    PLANNER.planned.clear()
+    with forked.replaying(), forked.noting() as calls:
+        PLANNER.plan("fine")
+    calls[0][2] = ("missing",)  # as if this process could not find what the worker found
+    with forked.replaying(), pytest.raises(ValueError):
+        forked.replay(calls)
