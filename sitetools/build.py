@@ -19,8 +19,8 @@ files, the plugins' code and the versions of Pelican, Markdown and the typograph
 libraries; a different key drops the content cache (and nothing else in CACHE_PATH). A
 build that logs a problem drops it too, so the next build reads and reports every file.
 
-Posts and pages are read on every core (``sitetools.parallel``; ``KP_BUILD_WORKERS=1``
-reads serially).
+Posts and pages are read and rendered on every core (``sitetools.parallel``,
+``sitetools.parallel_writing``; ``KP_BUILD_WORKERS=1`` does both serially).
 
 A build with nothing to do does nothing: after a successful development build (no
 ``after_build`` steps) the driver records a fingerprint of everything the build reads (the
@@ -62,6 +62,7 @@ class BuildResult:
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     parallel_reads: int = 0  # sources read by worker processes (sitetools.parallel)
+    parallel_pages: int = 0  # pages rendered by worker processes (sitetools.parallel_writing)
 
     @property
     def ok(self) -> bool:
@@ -267,6 +268,7 @@ def build(
     from pelican import Pelican
 
     from sitetools.parallel import ParallelReading  # imports Pelican and kp_common
+    from sitetools.parallel_writing import ParallelWriting
 
     started = time.perf_counter()
     handlers = _install_logging(verbose)
@@ -301,8 +303,10 @@ def build(
         try:
             pelican = Pelican(settings)
             reading = ParallelReading(pelican)
+            writing = ParallelWriting(pelican)
             pelican.run()
             result.parallel_reads = reading.handed_over
+            result.parallel_pages = writing.rendered_in_workers
         except Exception as error:  # Pelican's own failures: report, never publish
             logging.getLogger(__name__).error("the build stopped: %s", error, exc_info=verbose)
         if not collector.problems:

@@ -57,8 +57,8 @@ logger = logging.getLogger(__name__)
 _JOBS: list[tuple[object, list[dict]]] = []
 
 
-class _Problems(logging.Handler):
-    """Notes that a read logged something worth reporting (the worker's only handler)."""
+class ProblemsSeen(logging.Handler):
+    """Notes that a worker's work logged something worth reporting (its only handler)."""
 
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
@@ -66,6 +66,15 @@ class _Problems(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.seen = True
+
+
+def worker_log() -> ProblemsSeen:
+    """In a worker: print nothing (the parent reports), note warnings and errors."""
+    root = logging.getLogger()
+    problems = ProblemsSeen()
+    root.handlers = [problems]
+    root.setLevel(logging.WARNING)
+    return problems
 
 
 class _SettingsPickler(pickle.Pickler):
@@ -101,10 +110,7 @@ def _known_settings(readers) -> list[dict]:
 def _read_chunk(job: int, paths: list[str]) -> bytes:
     """In a worker: read ``paths`` with job ``job``'s readers; the clean reads, pickled."""
     readers = _JOBS[job][0]
-    root = logging.getLogger()
-    problems = _Problems()
-    root.handlers = [problems]  # nothing printed here; the parent reports
-    root.setLevel(logging.WARNING)
+    problems = worker_log()
     reads = {}
     for path in paths:
         problems.seen = False

@@ -1,6 +1,7 @@
 """The build reads on several processes (``sitetools.parallel``), kp_validate tokenises
-the rendered posts on several (``kp_validate.prepared``), and it publishes exactly what a
-serial build publishes; an author's mistake is reported the same way."""
+the rendered posts on several (``kp_validate.prepared``), the pages are rendered on several
+(``sitetools.parallel_writing``), and it publishes exactly what a serial build publishes;
+an author's mistake is reported the same way."""
 
 from __future__ import annotations
 
@@ -31,12 +32,12 @@ def content(tmp_path_factory) -> Path:
     return folder
 
 
-def cold_build(monkeypatch, content: Path, output: Path, cache: Path, workers: int):
+def cold_build(monkeypatch, content: Path, output: Path, cache: Path, workers: int, **settings):
     """A cold build (no content cache, no search index; image derivatives kept)."""
     monkeypatch.setenv(WORKERS_ENV, str(workers))
     drop_content_cache(cache)
     shutil.rmtree(cache / "kp_search", ignore_errors=True)
-    return build_into(output, PATH=str(content), CACHE_PATH=str(cache))
+    return build_into(output, PATH=str(content), CACHE_PATH=str(cache), **settings)
 
 
 def files_of(root: Path) -> dict[str, bytes]:
@@ -47,19 +48,25 @@ def files_of(root: Path) -> dict[str, bytes]:
     }
 
 
+# Relative URLs: each page is rendered with its own SITEURL, which content objects read
+# from the context Pelican shares between pages (``pelican_compat.render_held``).
+@pytest.mark.parametrize("relative_urls", [False, True], ids=["site-urls", "relative-urls"])
 def test_a_parallel_build_publishes_the_same_bytes_as_a_serial_build(
-    monkeypatch, content, tmp_path
+    monkeypatch, content, tmp_path, relative_urls
 ):
     cache = tmp_path / "cache"
-    serial = cold_build(monkeypatch, content, tmp_path / "serial", cache, workers=1)
+    urls = {"RELATIVE_URLS": relative_urls}
+    serial = cold_build(monkeypatch, content, tmp_path / "serial", cache, 1, **urls)
     assert serial.ok, "\n".join(serial.problems)
-    assert serial.parallel_reads == 0
+    assert serial.parallel_reads == 0 and serial.parallel_pages == 0
     assert forked.last_in_workers == 0
-    parallel = cold_build(monkeypatch, content, tmp_path / "parallel", cache, workers=2)
+    parallel = cold_build(monkeypatch, content, tmp_path / "parallel", cache, 2, **urls)
     assert parallel.ok, "\n".join(parallel.problems)
     sources = len(list(content.glob("blog/*.md"))) + len(list(content.glob("pages/*.md")))
     assert parallel.parallel_reads == sources, "not every source was read by a worker"
     assert forked.last_in_workers == sources, "not every post was checked by a worker"
+    pages = sum(1 for _ in serial.output.rglob("*.html"))
+    assert sources < parallel.parallel_pages <= pages, "the pages were not rendered by workers"
 
     expected, actual = files_of(serial.output), files_of(parallel.output)
     assert sorted(actual) == sorted(expected), "the two builds wrote different files"

@@ -21,6 +21,7 @@ The internals, by concern:
 * what readers return, before the cache: ``transform_what_readers_return``;
 * link replacement: ``intrasite_link_regex``, ``content_being_linked``;
 * the writer's pagination: ``pagination_of``, ``paginated_pages``;
+* the writer's rendering: ``write_file_held``, ``render_held``;
 * Pelican's log messages: ``MESSAGES``, ``recognise``;
 * pelican-sitemap's module state: ``reset_sitemap_state``, ``set_sitemap_pages``.
 
@@ -414,6 +415,95 @@ def paginated_pages(writer, name, url, paginated: dict, template_name: str, kwar
             )
             object_lists.append(page.object_list)
         yield page.save_as, page_kwargs, object_lists
+
+
+# -- the writer's rendering --------------------------------------------------------------------
+
+
+@dataclass
+class HeldPage:
+    """A page ``Writer.write_file`` would have rendered: where, with what.
+
+    Its template context is kept as a copy of the shared context, shared by every page
+    held while that did not change, and the page's own values: a whole copy per page
+    (some 200 settings and lists) would cost tens of megabytes at a thousand posts.
+    """
+
+    path: str  # the file it was written to, holding ``HELD_MARK`` until rendered
+    template: object  # the Jinja template
+    context: dict  # the context handed to ``write_file`` (shared by every page)
+    base: dict  # a copy of ``context`` as it was when the page was held
+    own: dict  # what the page's context adds to ``base`` or changes in it
+
+    @property
+    def localcontext(self) -> dict:
+        """The page's template context, as ``content_written`` receives it (a new dict,
+        equal to Pelican's, keys in the same order)."""
+        local = self.base.copy()
+        local.update(self.own)
+        return local
+
+
+HELD_MARK = "<!-- kp: page %d not rendered yet -->"
+_ABSENT = object()
+
+
+def _unchanged(copy: dict, current: dict) -> bool:
+    return len(copy) == len(current) and all(
+        current.get(key, _ABSENT) is value for key, value in copy.items()
+    )
+
+
+def write_file_held(writer, held: list[HeldPage], *args, **kwargs) -> None:
+    """``Writer.write_file(*args, **kwargs)`` with every page's rendering held back: each
+    page goes to ``held`` and its file gets ``HELD_MARK % its index``; ``content_written``
+    is not sent (the caller renders with ``render_held``, writes the page and sends it).
+    Pagination, file names and the overwrite rules stay Pelican's own.
+
+    Internal: ``Writer.write_file`` renders each page it writes with one
+    ``template.render(localcontext)`` (``localcontext["output_file"]`` is the page's name
+    under ``output_path``), writes the string returned and then sends ``content_written``
+    with the path and ``localcontext``. Public hook: none; a writer from ``get_writer``
+    can only replace all of ``write_file``, pagination included.
+    """
+    from pelican import signals
+    from pelican.utils import sanitised_join
+    from pelican.writers import Writer
+
+    arguments = inspect.signature(Writer.write_file).bind(writer, *args, **kwargs)
+    template = arguments.arguments["template"]
+    context = arguments.arguments["context"]
+
+    class Held:
+        def render(self, localcontext: dict) -> str:
+            with internal("Writer.write_file's localcontext['output_file']"):
+                path = sanitised_join(writer.output_path, localcontext["output_file"])
+            last = held[-1] if held else None
+            if last is not None and last.context is context and _unchanged(last.base, context):
+                base = last.base
+            else:
+                base = context.copy()
+            own = {k: v for k, v in localcontext.items() if base.get(k, _ABSENT) is not v}
+            held.append(HeldPage(path, template, context, base, own))
+            return HELD_MARK % (len(held) - 1)
+
+    arguments.arguments["template"] = Held()
+    with signals.content_written.muted():
+        Writer.write_file(*arguments.args, **arguments.kwargs)
+
+
+def render_held(page: HeldPage) -> str:
+    """The page as ``Writer.write_file`` would have rendered it then.
+
+    Internal: before rendering, ``write_file`` sets the shared context's
+    ``localsiteurl`` to the page's (when it has one), which content objects read to make
+    their links relative to the page. Public hook: none.
+    """
+    localcontext = page.localcontext
+    with internal("Writer.write_file's localcontext['localsiteurl']"):
+        if localcontext["localsiteurl"]:
+            page.context["localsiteurl"] = localcontext["localsiteurl"]
+    return page.template.render(localcontext)
 
 
 # -- Pelican's log messages --------------------------------------------------------------------

@@ -376,6 +376,82 @@ def test_our_pagination_writes_the_pages_pelicans_writer_writes(tmp_path, templa
     assert written(our_out) == expected, changed(internal, "the pages differ")
 
 
+# -- the writer's rendering --------------------------------------------------------------------
+
+
+HELD = Template(
+    "{{ SITEURL }}|{{ localsiteurl }}|{{ output_file }}|"
+    "{{ articles_page.number if articles_page }}|{{ article.title if article }}"
+)
+
+
+@pytest.mark.parametrize("relative_urls", [False, True])
+def test_held_pages_are_the_pages_pelicans_writer_renders(tmp_path, relative_urls):
+    internal = "pelican.writers.Writer.write_file rendering"
+    settings = settings_for(tmp_path, DEFAULT_PAGINATION=2, PAGINATED_TEMPLATES={"index": None})
+    posts = [article(settings, "<p>x</p>", title=f"Post {n}") for n in range(5)]
+    calls = [
+        ("index.html", {"articles": posts, "dates": posts}, "index"),  # three numbered pages
+        ("blog/one/index.html", {"article": posts[0]}, "article"),
+    ]
+    sent: list[tuple] = []
+    root = [tmp_path / "pelican"]
+
+    def note(path, context):
+        # Where, and the page's whole context: its keys in order, its text values, the
+        # types of the others (each run makes its own paginators).
+        values = tuple(
+            (key, value if isinstance(value, str | int | None) else type(value).__name__)
+            for key, value in context.items()
+        )
+        sent.append((os.path.relpath(path, root[0]), context["output_file"], values))
+
+    def write_all(write) -> None:
+        for name, kwargs, template_name in calls:
+            context = {"localsiteurl": ""}
+            write(
+                name, HELD, context, relative_urls, template_name=template_name, url=name, **kwargs
+            )
+
+    signals.content_written.connect(note)
+    try:
+        write_all(Writer(str(root[0]), settings).write_file)
+        expected_signals, sent[:], root[0] = list(sent), [], tmp_path / "ours"
+        writer, held = Writer(str(root[0]), settings), []
+        write_all(lambda *args, **kwargs: compat.write_file_held(writer, held, *args, **kwargs))
+        assert sent == [], changed(internal, "content_written was sent while holding")
+        marks = [Path(page.path).read_text() for page in held]
+        assert marks == [compat.HELD_MARK % n for n in range(len(held))], changed(
+            internal, f"the files hold {marks}"
+        )
+        for page in held:
+            Path(page.path).write_text(compat.render_held(page))
+            signals.content_written.send(page.path, context=page.localcontext)
+    finally:
+        signals.content_written.disconnect(note)
+
+    def written(folder: Path) -> dict:
+        return {str(p.relative_to(folder)): p.read_text() for p in sorted(folder.rglob("*.html"))}
+
+    expected = written(tmp_path / "pelican")
+    assert len(expected) == 4
+    assert written(tmp_path / "ours") == expected, changed(internal, "the pages differ")
+    assert sent == expected_signals, changed(internal, "content_written differs")
+
+
+def test_a_held_page_renders_with_its_own_localsiteurl(tmp_path):
+    internal = "pelican.writers.Writer.write_file localsiteurl"
+    settings = settings_for(tmp_path)
+    shared = {"localsiteurl": ""}
+    held: list = []
+    template = Template("{{ SITEURL }}|{{ shared.localsiteurl }}")
+    writer = Writer(str(tmp_path / "out"), settings)
+    for name in ("a/b/index.html", "index.html"):
+        compat.write_file_held(writer, held, name, template, shared, True, shared=shared)
+    rendered = [compat.render_held(page) for page in held]
+    assert rendered == ["../..|../..", ".|."], changed(internal, f"rendered {rendered}")
+
+
 # -- Pelican's log messages --------------------------------------------------------------------
 
 POSTS = {

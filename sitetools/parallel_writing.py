@@ -1,0 +1,180 @@
+"""Pages rendered on every core, for the build driver (``sitetools.build``).
+
+Pelican renders every page with Jinja in one process, one page after another: at 1,000
+posts that is the largest serial part of a build once reading is parallel (about 5 s of a
+12 s cold build on the 2-core benchmark machine, and most of a build after one edit).
+``ParallelWriting`` gives Pelican (through its ``get_writer`` hook) a writer that holds
+each page back instead of rendering it (``pelican_compat.write_file_held``: Pelican's own
+pagination, file names and overwrite rules), and (through ``get_generators``) a last
+generator, run just before Pelican copies the static files, that renders the held pages
+on ``worker_count()`` forked processes; each worker writes its pages' files.
+
+What rendering a page leaves in the build's process is brought back, page by page in
+Pelican's order:
+
+* calls with effects made by templates (an image derivative planned, a theme file used:
+  the methods marked ``kp_common.forked.replayed``) are made again here;
+* ``content_written`` is sent here for every page after its file is written
+  (pelican-sitemap lists the page; kp_theme makes its URLs relative);
+* a page whose rendering logs a warning or an error, or raises, is rendered again here,
+  so its message and the build's failure are exactly a serial build's.
+
+Rendering later than Pelican would have is safe because nothing between a page's
+``write_file`` and the last generator changes what a template reads;
+``tests/test_parallel_build.py`` compares every byte of a parallel and a serial build.
+
+``KP_BUILD_WORKERS=1`` leaves Pelican's writer alone; fewer than ``MIN_PAGES`` pages are
+rendered in this process (a pool costs more than it saves).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from kp_common.forked import noting, replay, replaying, worker_count
+from kp_common.pelican_compat import HELD_MARK, HeldPage, render_held, write_file_held
+from pelican import signals
+from pelican.writers import Writer
+
+from sitetools.parallel import worker_log
+
+MIN_PAGES = 64
+CHUNKS_PER_WORKER = 8  # pages differ (a list of twenty cards, a short post): small chunks
+
+logger = logging.getLogger(__name__)
+
+# What the forked workers render: set just before the pool starts (inherited by fork).
+_HELD: list[HeldPage] = []
+_OVERWRITTEN: set[int] = set()
+
+
+def _write(page: HeldPage, html: str) -> None:
+    # As Writer.write_file writes a page (its _open_w opens the file in text mode, UTF-8).
+    with open(page.path, "w", encoding="utf-8") as stream:
+        stream.write(html)
+
+
+def _render_chunk(start: int, stop: int) -> list[list | None]:
+    """In a worker: render and write pages ``start`` to ``stop``; for each, the calls to
+    make again in the build's process, or None when the page must be rendered there."""
+    problems = worker_log()
+    results: list[list | None] = []
+    for index in range(start, stop):
+        page = _HELD[index]
+        problems.seen = False
+        try:
+            with noting() as calls:
+                html = render_held(page)
+        except Exception:  # rendered again by the parent, which reports it
+            problems.seen = True
+        if problems.seen:
+            results.append(None)
+            continue
+        if index not in _OVERWRITTEN:
+            _write(page, html)
+        results.append(calls)
+    return results
+
+
+def _overwritten(held: list[HeldPage]) -> set[int]:
+    """Pages whose file another page took (Pelican's ``override_output``): the file holds
+    the mark of the page that Pelican's overwrite rules kept."""
+    by_path: dict[str, list[int]] = defaultdict(list)
+    for index, page in enumerate(held):
+        by_path[page.path].append(index)
+    lost: set[int] = set()
+    for path, indices in by_path.items():
+        if len(indices) > 1:
+            text = Path(path).read_text(encoding="utf-8")
+            lost.update(index for index in indices if text != HELD_MARK % index)
+    return lost
+
+
+class HoldingWriter(Writer):
+    """Pelican's writer, with every page held back until ``write_held``."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.held: list[HeldPage] = []
+
+    def write_file(self, *args, **kwargs) -> None:
+        write_file_held(self, self.held, *args, **kwargs)
+
+    def write_held(self, workers: int) -> int:
+        """Render, write and announce every held page; how many workers rendered."""
+        held, self.held = self.held, []
+        lost = _overwritten(held)
+        if workers < 2 or len(held) < MIN_PAGES:
+            for index, page in enumerate(held):
+                self._finish(page, index in lost, None)
+            return 0
+        in_workers = 0
+        size = max(1, len(held) // (workers * CHUNKS_PER_WORKER))
+        bounds = [(start, min(start + size, len(held))) for start in range(0, len(held), size)]
+        _HELD[:] = held
+        _OVERWRITTEN.clear()
+        _OVERWRITTEN.update(lost)
+        try:
+            context = multiprocessing.get_context("fork")
+            with replaying(), ProcessPoolExecutor(workers, mp_context=context) as pool:
+                futures = [pool.submit(_render_chunk, start, stop) for start, stop in bounds]
+                for (start, stop), future in zip(bounds, futures, strict=True):
+                    try:
+                        results = future.result()
+                    except Exception as error:  # a lost worker: its pages are rendered here
+                        logger.info("a rendering worker failed (%s); rendering here", error)
+                        results = [None] * (stop - start)
+                    for index, calls in zip(range(start, stop), results, strict=True):
+                        self._finish(held[index], index in lost, calls)
+                        in_workers += calls is not None
+        finally:
+            _HELD.clear()
+            _OVERWRITTEN.clear()
+        return in_workers
+
+    @staticmethod
+    def _finish(page: HeldPage, lost: bool, calls: list | None) -> None:
+        """What Pelican does after rendering a page, here and in its order."""
+        if calls is None:
+            html = render_held(page)  # logs and raises here as a serial build would
+            if not lost:
+                _write(page, html)
+        else:
+            replay(calls)
+        signals.content_written.send(page.path, context=page.localcontext)
+
+
+class ParallelWriting:
+    """Render ``pelican``'s pages on ``workers`` processes (see the module)."""
+
+    def __init__(self, pelican, workers: int | None = None):
+        self.pelican = pelican
+        self.workers = worker_count() if workers is None else workers
+        self.rendered_in_workers = 0  # in the last run
+        if self.workers < 2:
+            return
+        # Blinker holds these bound methods weakly: they go with this object.
+        signals.get_writer.connect(self._writer_class, sender=pelican)
+        signals.get_generators.connect(self._last_generator, sender=pelican)
+
+    def _writer_class(self, pelican) -> type:
+        return HoldingWriter
+
+    def _last_generator(self, pelican) -> type:
+        writing = self
+
+        class WriteHeldPages:
+            """Renders the held pages, after every generator that writes pages."""
+
+            def __init__(self, **_generator_arguments):
+                pass
+
+            def generate_output(self, writer) -> None:
+                if isinstance(writer, HoldingWriter):
+                    writing.rendered_in_workers = writer.write_held(writing.workers)
+
+        return WriteHeldPages
