@@ -199,12 +199,14 @@ def content_cache_key(settings_file: str | os.PathLike, content_path: str) -> st
     return digest.hexdigest()[:16]
 
 
-# Pelican's content cache files in CACHE_PATH (reader and generator layers).
+# Pelican's content cache files in CACHE_PATH (reader and generator layers), and the
+# checks' results for the posts it holds (kp_validate.prepared.CACHE_FILE).
 CONTENT_CACHE_FILES = (
     "ArticlesGenerator-Readers",
     "PagesGenerator-Readers",
     "ArticlesGenerator",
     "PagesGenerator",
+    "kp_validate-prepared",
 )
 CONTENT_CACHE_KEY_FILE = "content-cache.key"
 

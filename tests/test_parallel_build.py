@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from kp_common import forked
+from kp_validate import prepared
 
 from benchmarks.corpus import write_corpus
-from sitetools.build import drop_content_cache
+from sitetools.build import CONTENT_CACHE_FILES, drop_content_cache
 from sitetools.parallel import WORKERS_ENV
 from tests.sitebuild import ROOT, build_into, post, problems_about, source_line
 
@@ -136,3 +137,36 @@ def test_a_bad_post_read_in_a_parallel_build_is_reported_with_its_file_and_line(
     }
     assert sorted(parallel.problems) == sorted(serial.problems)
     assert not (tmp_path / "out-2").exists(), "a failed build published"
+
+
+def test_a_build_after_an_edit_tokenises_only_the_edited_post_and_still_reports_it(
+    monkeypatch, content, tmp_path
+):
+    assert prepared.CACHE_FILE in CONTENT_CACHE_FILES  # a cold build starts without it
+    edited = tmp_path / "content"
+    shutil.copytree(content, edited)
+    cache, output = tmp_path / "cache", tmp_path / "out"
+    first = cold_build(monkeypatch, edited, output, cache, 2)
+    assert first.ok, "\n".join(first.problems)
+    sources = prepared.last_tokenised
+    assert sources > GENERATED_POSTS
+    post = sorted(edited.glob("blog/*.md"))[GENERATED_POSTS // 2]
+
+    with post.open("a", encoding="utf-8") as stream:
+        stream.write("\nAnother sentence, and [a link home](/).\n")
+    second = build_into(output, PATH=str(edited), CACHE_PATH=str(cache))
+    assert second.ok and prepared.last_tokenised == 1, second.problems
+    cold = cold_build(monkeypatch, edited, tmp_path / "cold", cache, 2)
+    assert prepared.last_tokenised == sources
+    assert files_of(output) == files_of(cold.output)
+
+    with post.open("a", encoding="utf-8") as stream:
+        stream.write("\nSee [the old page](/no-such-page/).\n")
+    third = build_into(output, PATH=str(edited), CACHE_PATH=str(cache))
+    assert prepared.last_tokenised == 1 and not third.ok
+    lines = {
+        int(match.group("line"))
+        for match in problems_about(third, f"blog/{post.name}")
+        if match.group("line")
+    }
+    assert source_line(post, "/no-such-page/") in lines, third.problems

@@ -11,20 +11,62 @@ and clean-state entry is the same as a serial check's; only where the parsing ra
 
 Only when neither check knows a post clean yet (an ordinary build, a livereload session's first):
 a later livereload rebuild checks the few posts an edit changed, serially.
+
+With Pelican's content cache on (the build driver turns it on), the results are kept in
+``CACHE_PATH`` too (``CACHE_FILE``), keyed by a digest of each post's HTML, of the build's
+policy and of this checker's code: a build after an edit tokenises the edited posts only.
+The build driver drops the file with the content cache (a cold build starts without it).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import pickle
+from pathlib import Path
+
 from kp_common.contents import all_content
+from kp_common.files import replace_file
 from kp_common.forked import map_forked
 
 from . import allowlist, links
 from .state import STATE
 
 MIN_POSTS = 32  # below this a pool costs more than it saves (a few ms of parsing a post)
+CACHE_FILE = "kp_validate-prepared"  # sitetools.build drops it with the content cache
+
+logger = logging.getLogger(__name__)
+last_tokenised = 0  # posts the last prepare() tokenised (the others came from CACHE_FILE)
+
+
+def _code_digest() -> bytes:
+    """What the kept results depend on besides the HTML: the checks' own code."""
+    digest = hashlib.sha256()
+    for module in (links, allowlist):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.digest()
+
+
+def _kept_path(settings: dict) -> Path | None:
+    if not (settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE")):
+        return None
+    return Path(settings["CACHE_PATH"]) / CACHE_FILE
+
+
+def _load(path: Path | None) -> dict:
+    if path is None or not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as stream:
+            return pickle.load(stream)  # noqa: S301  (our own cache, as Pelican's is)
+    except Exception as error:  # a damaged or older file: computed again, then replaced
+        logger.debug("ignoring %s: %s", path, error)
+        return {}
 
 
 def prepare(generators) -> None:
+    global last_tokenised
+    last_tokenised = 0
     if not generators or any(check in ("links", "allowlist") for check, _ in STATE.clean):
         return
     settings = generators[0].settings
@@ -45,11 +87,29 @@ def prepare(generators) -> None:
         for_links, rendered = pair
         return links.tokenise(for_links), allowlist.findings(rendered, policy)
 
-    for (for_links, rendered), (elements, found) in zip(
-        pairs, map_forked(both, pairs, min_items=MIN_POSTS), strict=True
-    ):
+    kept_path = _kept_path(settings)
+    kept = _load(kept_path)
+    scope = hashlib.sha256(_code_digest() + repr((policy.siteurl, policy.form_targets)).encode())
+
+    def key_of(pair: tuple[str, str]) -> str:
+        digest = scope.copy()
+        for text in pair:
+            digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
+        return digest.hexdigest()
+
+    keys = [key_of(pair) for pair in pairs]
+    missing = [pair for pair, key in zip(pairs, keys, strict=True) if key not in kept]
+    last_tokenised = len(missing)
+    made = dict(zip(missing, map_forked(both, missing, min_items=MIN_POSTS), strict=True))
+    results = {}
+    for pair, key in zip(pairs, keys, strict=True):
+        results[key] = elements, found = made[pair] if pair in made else kept[key]
+        for_links, rendered = pair
         links.PREPARED[for_links] = elements
         allowlist.PREPARED[rendered] = found
+    if kept_path is not None and results.keys() != kept.keys():
+        kept_path.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(kept_path, pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def forget() -> None:
