@@ -97,16 +97,14 @@ def prepare(generators) -> None:
             digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
         return digest.hexdigest()
 
-    keys = [key_of(pair) for pair in pairs]
-    missing = [pair for pair, key in zip(pairs, keys, strict=True) if key not in kept]
+    keyed = {key_of(pair): pair for pair in pairs}
+    missing = [key for key in keyed if key not in kept]
     last_tokenised = len(missing)
-    made = dict(zip(missing, map_forked(both, missing, min_items=MIN_POSTS), strict=True))
-    results = {}
-    for pair, key in zip(pairs, keys, strict=True):
-        results[key] = elements, found = made[pair] if pair in made else kept[key]
-        for_links, rendered = pair
-        links.PREPARED[for_links] = elements
-        allowlist.PREPARED[rendered] = found
+    made = map_forked(both, [keyed[key] for key in missing], min_items=MIN_POSTS)
+    results = {key: kept[key] for key in keyed if key in kept}
+    results.update(zip(missing, made, strict=True))
+    for key, (for_links, rendered) in keyed.items():
+        links.PREPARED[for_links], allowlist.PREPARED[rendered] = results[key]
     if kept_path is not None and results.keys() != kept.keys():
         kept_path.parent.mkdir(parents=True, exist_ok=True)
         replace_file(kept_path, pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
