@@ -13,17 +13,9 @@ edits in memory:
   source), used during the session's runs only: an edit forgets the edited files'
   entries, a full rebuild forgets them all.
 
-What is written after an edit (``RebuildPlan``):
-
-* the edited post or page;
-* every page whose template context refers to it: listing pages (home, blog index,
-  category, tag and author pages) that show it, only the numbered pages that hold it,
-  and any other post that links to it through its template context (neighbours);
-* every page made from ``DIRECT_TEMPLATES`` (home, archives, tags, ...: few and cheap);
-* everything, when the edit could move things around or change pages that do not
-  refer to it: a changed slug, URL, date, status, category, tag, author or language, a
-  post's or page's title when pages are listed in the menu, a file added or removed,
-  or any change to the theme or to a file Pelican does not read as content.
+What is written after an edit: the edited post or page and the pages that show it, or
+everything when the edit can move things around (the rules are ``sitetools.edits``,
+shared with the build driver's reuse of its last output).
 
 Site-wide work at the end of a run (``finalized``: the sitemap, redirects, robots.txt, the
 metadata sweep of the output's images) does not change what the edited page shows, so a
@@ -42,7 +34,7 @@ import logging
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from kp_common import memo
@@ -62,25 +54,10 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.writers import Writer
 
 from sitetools.build import ProblemCollector, content_cache_settings, load_settings
+from sitetools.edits import RebuildPlan, listed_fields
 from sitetools.parallel import ParallelReading
 
 logger = logging.getLogger(__name__)
-
-# Metadata whose change can move a post between or within listings, or change its URL.
-STRUCTURAL_FIELDS = (
-    "slug",
-    "date",
-    "status",
-    "category",
-    "tags",
-    "authors",
-    "lang",
-    "translation",
-    "template",
-    "override_url",
-    "override_save_as",
-)
-
 
 # ``finalized`` handlers whose work is site-wide and shows in no page the author is looking
 # at: run after the reload (module, function name). kp_images' derivatives, kp_assets'
@@ -96,31 +73,6 @@ SITE_WIDE_AT_THE_END = {
 def _site_wide(receiver) -> bool:
     name = (getattr(receiver, "__module__", ""), getattr(receiver, "__name__", ""))
     return name in SITE_WIDE_AT_THE_END
-
-
-@dataclass
-class RebuildPlan:
-    """Which outputs a rebuild writes; ``full`` means all of them."""
-
-    full: bool
-    changed: set[str] = field(default_factory=set)  # source paths relative to PATH
-    reason: str = ""
-    # The changed content objects of this run, by id (set once they are read).
-    changed_ids: set[int] = field(default_factory=set)
-
-    def refers_to_changed(self, value) -> bool:
-        if isinstance(value, Content):
-            return id(value) in self.changed_ids
-        if isinstance(value, (list, tuple)):
-            return any(id(item) in self.changed_ids for item in value)
-        return False
-
-    def content_refers_to_changed(self, content: Content) -> bool:
-        """The content itself changed, or one of its attributes points at changed content
-        (a neighbour set by a plugin, say)."""
-        if id(content) in self.changed_ids:
-            return True
-        return any(self.refers_to_changed(value) for value in vars(content).values())
 
 
 class SelectiveWriter(Writer):
@@ -170,14 +122,7 @@ class SelectiveWriter(Writer):
                 url,
                 kwargs,
             )
-        direct = template_name in self.settings["DIRECT_TEMPLATES"]
-        referred = any(
-            self.plan.content_refers_to_changed(value)
-            if isinstance(value, Content)
-            else self.plan.refers_to_changed(value)
-            for value in kwargs.values()
-        )
-        if direct or referred:
+        if self.plan.renders(template_name, kwargs, None, self.settings["DIRECT_TEMPLATES"]):
             self.written.append(name)
             write(
                 name,
@@ -223,16 +168,6 @@ class SelectiveWriter(Writer):
                     url,
                     **page_kwargs,
                 )
-
-
-def _listed_fields(content: Content, settings: dict) -> tuple:
-    """What listings and URLs depend on, from plain attributes (URL properties are slow,
-    and with the settings unchanged they follow from these)."""
-    values = [str(getattr(content, name, None)) for name in STRUCTURAL_FIELDS]
-    # A page's title shows in every page's menu when pages are on the menu.
-    if type(content).__name__ == "Page" and settings.get("DISPLAY_PAGES_ON_MENU"):
-        values.append(str(getattr(content, "title", None)))
-    return tuple(values)
 
 
 @dataclass
@@ -382,7 +317,7 @@ class SiteSession:
                 self._in_memory.add(id(readers))
         context = generators[0].context
         if not self._plan.full:
-            self._plan = self._escalate(self._plan, context)
+            self._plan = self._plan.escalated(self._contents(context), self._listed, self.settings)
         self._remember(context, self._plan)
 
     def _page_written(self, path, context=None) -> None:
@@ -474,18 +409,6 @@ class SiteSession:
         """Every post and page read (any status), by source path relative to PATH."""
         return dict(context["generated_content"])
 
-    def _escalate(self, plan: RebuildPlan, context: dict) -> RebuildPlan:
-        """A full plan if an edit changed what listings or URLs depend on."""
-        contents = self._contents(context)
-        for relative in plan.changed:
-            content = contents.get(relative)
-            if content is None:
-                return RebuildPlan(True, plan.changed, f"{relative} is no longer published")
-            if _listed_fields(content, self.settings) != self._listed.get(relative):
-                return RebuildPlan(True, plan.changed, f"{relative}: URL, date or listing")
-            plan.changed_ids.add(id(content))
-        return plan
-
     def _remember(self, context: dict, plan: RebuildPlan) -> None:
         """What the next edit is compared with; pages of posts that are gone are deleted."""
         contents = self._contents(context)
@@ -496,5 +419,5 @@ class SiteSession:
                     stale = self.output / old.save_as if old.save_as else None
                     if stale is not None and stale.is_file():
                         stale.unlink()
-        self._listed = {path: _listed_fields(c, self.settings) for path, c in contents.items()}
+        self._listed = {path: listed_fields(c, self.settings) for path, c in contents.items()}
         self._contents_before = contents
