@@ -20,6 +20,11 @@ and the build's process makes the same calls again with ``replay()``, in the sam
 so its state ends as if it had done the work itself. The objects they are called on say
 so with ``replay_target(self)``; a fork keeps every object at its address, so a worker
 names one by its ``id``.
+
+A page's calls can also be kept for another process (``recording()``: every call, the
+object named by its class, of which a build has one): a build that reuses a page of the
+last build's output instead of rendering it makes them again with ``replay_recorded``
+(``sitetools.reuse``).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import logging
 import multiprocessing
 import os
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 WORKERS_ENV = "KP_BUILD_WORKERS"
@@ -100,6 +105,8 @@ def map_forked(
 
 # The calls of ``@replayed`` methods while ``noting()`` is on; None when it is off.
 _noted: list | None = None
+# Every call of a ``@replayed`` method while ``recording()`` is on, seen before or not.
+_recorded: list | None = None
 # The calls noted (in a worker) or made again (here) since ``replaying()`` began: a
 # ``@replayed`` method's effect is the same however often it is called with the same
 # arguments, so the first call of each is the one that counts.
@@ -129,6 +136,8 @@ def replayed(method: Callable) -> Callable:
 
     @functools.wraps(method)
     def noted(self, *args, **kwargs):
+        if _recorded is not None:
+            _recorded.append((target_name(self), method.__name__, args, kwargs))
         if _noted is None:
             return method(self, *args, **kwargs)
         key = _key(id(self), method.__name__, args, kwargs)
@@ -189,3 +198,42 @@ def replay(calls: list) -> None:
         except Exception:
             if not raised:
                 raise
+
+
+def target_name(obj: object) -> str:
+    """What names an object of ``replay_target`` between processes: its class."""
+    return f"{type(obj).__module__}.{type(obj).__qualname__}"
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list]:
+    """Every call of a ``@replayed`` method made inside, as ``(target_name, method, args,
+    kwargs)``, each time it is made: what ``replay_recorded`` takes in a later process."""
+    global _recorded
+    calls: list = []
+    outer, _recorded = _recorded, calls
+    try:
+        yield calls
+    finally:
+        _recorded = outer
+        if outer is not None:
+            outer.extend(calls)
+
+
+def replay_recorded(calls: Iterable[tuple]) -> None:
+    """Make recorded calls (``recording()``, maybe in another process) on this process's
+    object of each class, in order, each distinct call once in a round of ``replaying()``.
+    The object is the newest of its class to call ``replay_target`` (one build's; an
+    earlier build's may linger in the same process until it is collected). ``LookupError``
+    when there is none."""
+    newest = {target_name(obj): obj for obj in list(_targets.values())}
+    for name, method, args, kwargs in calls:
+        obj = newest.get(name)
+        if obj is None:
+            raise LookupError(f"replay_recorded: no object of {name} for {method}()")
+        key = _key(id(obj), method, args, kwargs)
+        if key is not None:
+            if key in _seen:
+                continue
+            _seen.add(key)
+        getattr(obj, method)(*args, **kwargs)

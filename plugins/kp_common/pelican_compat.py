@@ -39,6 +39,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from pelican.contents import Content
 
@@ -434,6 +435,12 @@ class HeldPage:
     context: dict  # the context handed to ``write_file`` (shared by every page)
     base: dict  # a copy of ``context`` as it was when the page was held
     own: dict  # what the page's context adds to ``base`` or changes in it
+    # What the page was asked to show, as ``write_file`` was called: its template's name,
+    # the keyword arguments (an ``article``, a ``category``'s ``articles``...) and, for a
+    # numbered page of a paginated call, the objects on that page (None when unpaginated).
+    template_name: str | None = None
+    kwargs: dict = dataclass_field(default_factory=dict)
+    object_lists: tuple[list, ...] | None = None
 
     @property
     def localcontext(self) -> dict:
@@ -473,6 +480,9 @@ def write_file_held(writer, held: list[HeldPage], *args, **kwargs) -> None:
     arguments = inspect.signature(Writer.write_file).bind(writer, *args, **kwargs)
     template = arguments.arguments["template"]
     context = arguments.arguments["context"]
+    template_name = arguments.arguments.get("template_name")
+    extra = arguments.arguments.get("kwargs", {})
+    pagination = pagination_of(writer, template_name, arguments.arguments.get("paginated"), extra)
 
     class Held:
         def render(self, localcontext: dict) -> str:
@@ -484,7 +494,11 @@ def write_file_held(writer, held: list[HeldPage], *args, **kwargs) -> None:
             else:
                 base = context.copy()
             own = {k: v for k, v in localcontext.items() if base.get(k, _ABSENT) is not v}
-            held.append(HeldPage(path, template, context, base, own))
+            with internal("Writer.write_file's localcontext['<key>_page']"):
+                shown = tuple(localcontext[f"{key}_page"].object_list for key in pagination)
+            page = HeldPage(path, template, context, base, own, template_name, extra)
+            page.object_lists = shown if pagination else None
+            held.append(page)
             return HELD_MARK % (len(held) - 1)
 
     arguments.arguments["template"] = Held()
