@@ -20,7 +20,9 @@ libraries; a different key drops the content cache (and nothing else in CACHE_PA
 build that logs a problem drops it too, so the next build reads and reports every file.
 
 Posts and pages are read and rendered on every core (``sitetools.parallel``,
-``sitetools.parallel_writing``; ``KP_BUILD_WORKERS=1`` does both serially).
+``sitetools.parallel_writing``; ``KP_BUILD_WORKERS=1`` does both serially). A development
+build after posts or pages were edited renders only the pages that show them and takes the
+others from the output the last build left (``sitetools.reuse``).
 
 A build with nothing to do does nothing: after a successful development build (no
 ``after_build`` steps) the driver records a fingerprint of everything the build reads (the
@@ -47,6 +49,8 @@ from pathlib import Path
 
 from sitetools.config import read_settings_file
 
+logger = logging.getLogger(__name__)
+
 # Substrings of log messages that may be logged without failing the build, with why.
 IGNORED_WARNINGS: dict[str, str] = {
     # kp_studio.metadata.GPS_WARNING: a source photo has a GPS position. The published copy
@@ -63,6 +67,7 @@ class BuildResult:
     seconds: float = 0.0
     parallel_reads: int = 0  # sources read by worker processes (sitetools.parallel)
     parallel_pages: int = 0  # pages rendered by worker processes (sitetools.parallel_writing)
+    reused_pages: int = 0  # pages taken from the last build's output (sitetools.reuse)
 
     @property
     def ok(self) -> bool:
@@ -72,31 +77,52 @@ class BuildResult:
 OUTPUT_FINGERPRINT_FILE = "output-fingerprint"
 
 
-def _tree_stamp(digest, root: Path) -> None:
+def _file_digests(root: Path) -> dict[str, str]:
+    """Every file under ``root`` (relative path, in order) and the SHA-256 of its bytes."""
     # File contents, not modification times: an edit within the same clock tick as the
     # last build, keeping the size, must still count (a few MB per 1,000 posts: ~50 ms).
+    digests = {}
     for folder, folders, files in os.walk(root):
         folders.sort()
         for name in sorted(files):
             path = os.path.join(folder, name)
             with open(path, "rb") as handle:
                 content = hashlib.file_digest(handle, "sha256").hexdigest()
-            digest.update(f"{os.path.relpath(path, root)}\0{content}\n".encode())
+            digests[os.path.relpath(path, root)] = content
+    return digests
 
 
-def output_fingerprint(settings_file: str | os.PathLike, settings: dict, output: Path) -> str:
-    """Everything a development build reads, hashed: same fingerprint, same output."""
+@dataclass(frozen=True)
+class BuildInputs:
+    """Everything a development build reads: the content folder file by file (what a
+    build after an edit compares, ``sitetools.reuse``) and a digest of all the rest."""
+
+    others: str
+    sources: dict[str, str]
+
+    @property
+    def fingerprint(self) -> str:
+        """Same fingerprint, same output."""
+        digest = hashlib.sha256(self.others.encode())
+        for path, content in self.sources.items():
+            digest.update(f"{path}\0{content}\n".encode())
+        return digest.hexdigest()
+
+
+def build_inputs(settings_file: str | os.PathLike, settings: dict, output: Path) -> BuildInputs:
+    """What a development build into ``output`` reads (see ``BuildInputs``)."""
     digest = hashlib.sha256(f"{output}\0".encode())
     digest.update(content_cache_key(settings_file, settings["PATH"]).encode())
     digest.update(repr(sorted(settings.items(), key=lambda item: item[0])).encode())
-    for folder in (settings["PATH"], settings["THEME"]):
-        digest.update(f"{folder}\0".encode())
-        _tree_stamp(digest, Path(folder))
+    digest.update(f"{settings['THEME']}\0".encode())
+    for path, content in _file_digests(Path(settings["THEME"])).items():
+        digest.update(f"{path}\0{content}\n".encode())
     packages = sorted(
         f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
     )
     digest.update("\n".join(packages).encode())
-    return digest.hexdigest()
+    digest.update(f"{settings['PATH']}\0".encode())
+    return BuildInputs(digest.hexdigest(), _file_digests(Path(settings["PATH"])))
 
 
 def _folder_identity(folder: Path) -> str:
@@ -114,20 +140,25 @@ def _folder_identity(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _unchanged(cache_path: Path, fingerprint: str, final: Path) -> bool:
+def output_identity(folder: Path) -> str | None:
+    """``_folder_identity``, or None when there is no such folder."""
+    return _folder_identity(folder) if folder.is_dir() else None
+
+
+def _unchanged(cache_path: Path, fingerprint: str, identity: str | None) -> bool:
     record = cache_path / OUTPUT_FINGERPRINT_FILE
     try:
-        return record.read_text(encoding="utf-8") == f"{fingerprint} {_folder_identity(final)}"
+        return record.read_text(encoding="utf-8") == f"{fingerprint} {identity}"
     except OSError:
         return False
 
 
-def _record_fingerprint(cache_path: Path, fingerprint: str | None, final: Path) -> None:
+def _record_fingerprint(cache_path: Path, fingerprint: str | None, identity: str | None) -> None:
     record = cache_path / OUTPUT_FINGERPRINT_FILE
     if fingerprint is None:
         record.unlink(missing_ok=True)
     else:
-        record.write_text(f"{fingerprint} {_folder_identity(final)}", encoding="utf-8")
+        record.write_text(f"{fingerprint} {identity}", encoding="utf-8")
 
 
 class ProblemCollector(logging.Handler):
@@ -269,6 +300,7 @@ def build(
     """
     from pelican import Pelican
 
+    from sitetools import reuse
     from sitetools.parallel import ParallelReading  # imports Pelican and kp_common
     from sitetools.parallel_writing import ParallelWriting
 
@@ -291,24 +323,32 @@ def build(
             overrides = {**content_cache_settings(settings_file, settings), **overrides}
             cache_path = settings["CACHE_PATH"]
         settings = load_settings(settings_file, overrides)
-        fingerprint = None
+        inputs = changed = None
         if cache and not after_build:
             # The staging folder's name holds the process id: leave it out.
             stable = {**settings, "OUTPUT_PATH": str(final)}
-            fingerprint = output_fingerprint(settings_file, stable, final)
-            if _unchanged(Path(cache_path), fingerprint, final):
+            inputs = build_inputs(settings_file, stable, final)
+            identity = output_identity(final)
+            if _unchanged(Path(cache_path), inputs.fingerprint, identity):
                 staging = None
                 return BuildResult(final, seconds=time.perf_counter() - started)
             # Until this build succeeds, the recorded output is not trusted.
-            _record_fingerprint(Path(cache_path), None, final)
+            _record_fingerprint(Path(cache_path), None, None)
+            last = reuse.load(cache_path, final)
+            changed, why = reuse.changed_sources(last, inputs.others, inputs.sources, identity)
+            logger.info("pages of the last output reused: %s", "yes" if changed else f"no, {why}")
         result = BuildResult(final)
+        pages = None
         try:
             pelican = Pelican(settings)
             reading = ParallelReading(pelican)
-            writing = ParallelWriting(pelican)
+            if inputs is not None:
+                pages = reuse.PageReuse(pelican, final, last, changed)
+            writing = ParallelWriting(pelican, reuse=pages)
             pelican.run()
             result.parallel_reads = reading.handed_over
             result.parallel_pages = writing.rendered_in_workers
+            result.reused_pages = pages.reused if pages is not None else 0
         except Exception as error:  # Pelican's own failures: report, never publish
             logging.getLogger(__name__).error("the build stopped: %s", error, exc_info=verbose)
         if not collector.problems:
@@ -320,8 +360,11 @@ def build(
         if result.ok:
             _swap_into_place(staging, final)
             staging = None
-            if fingerprint is not None:
-                _record_fingerprint(Path(cache_path), fingerprint, final)
+            if inputs is not None:
+                identity = output_identity(final)
+                _record_fingerprint(Path(cache_path), inputs.fingerprint, identity)
+                if pages is not None:
+                    pages.save(cache_path, inputs.others, inputs.sources, identity)
         result.seconds = time.perf_counter() - started
         return result
     finally:

@@ -29,18 +29,20 @@ rendered in this process (a pool costs more than it saves).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from kp_common.forked import noting, replay, replaying, worker_count
+from kp_common.forked import noting, recording, replay, replaying, worker_count
 from kp_common.pelican_compat import HELD_MARK, HeldPage, render_held, write_file_held
 from pelican import signals
 from pelican.writers import Writer
 
 from sitetools.parallel import worker_log
+from sitetools.reuse import PageReuse
 
 MIN_PAGES = 64
 CHUNKS_PER_WORKER = 8  # pages differ (a list of twenty cards, a short post): small chunks
@@ -58,16 +60,17 @@ def _write(page: HeldPage, html: str) -> None:
         stream.write(html)
 
 
-def _render_chunk(start: int, stop: int) -> list[list | None]:
-    """In a worker: render and write pages ``start`` to ``stop``; for each, the calls to
-    make again in the build's process, or None when the page must be rendered there."""
+def _render_chunk(indices: list[int]) -> list[tuple[list, list] | None]:
+    """In a worker: render and write these pages; for each, the calls to make again in
+    the build's process and every call it made (``recording``, kept for the next build),
+    or None when the page must be rendered there."""
     problems = worker_log()
-    results: list[list | None] = []
-    for index in range(start, stop):
+    results: list[tuple[list, list] | None] = []
+    for index in indices:
         page = _HELD[index]
         problems.seen = False
         try:
-            with noting() as calls:
+            with recording() as made, noting() as calls:
                 html = render_held(page)
         except Exception:  # rendered again by the parent, which reports it
             problems.seen = True
@@ -76,7 +79,7 @@ def _render_chunk(start: int, stop: int) -> list[list | None]:
             continue
         if index not in _OVERWRITTEN:
             _write(page, html)
-        results.append(calls)
+        results.append((calls, made))
     return results
 
 
@@ -104,56 +107,85 @@ class HoldingWriter(Writer):
     def write_file(self, *args, **kwargs) -> None:
         write_file_held(self, self.held, *args, **kwargs)
 
-    def write_held(self, workers: int) -> int:
-        """Render, write and announce every held page; how many workers rendered."""
+    def write_held(self, workers: int, reuse: PageReuse | None = None) -> int:
+        """Render, write and announce every held page (or, with ``reuse``, take the last
+        build's copy of those that show nothing changed); how many workers rendered."""
         held, self.held = self.held, []
         lost = _overwritten(held)
-        if workers < 2 or len(held) < MIN_PAGES:
+        kept: dict[int, list] = {}
+        if reuse is not None:
             for index, page in enumerate(held):
-                self._finish(page, index in lost, None)
-            return 0
+                calls = None if index in lost else reuse.reusable(page, self.output_path)
+                if calls is not None:
+                    kept[index] = calls
+        rendering = [index for index in range(len(held)) if index not in kept]
+        parallel = workers >= 2 and len(rendering) >= MIN_PAGES
         in_workers = 0
-        size = max(1, len(held) // (workers * CHUNKS_PER_WORKER))
-        bounds = [(start, min(start + size, len(held))) for start in range(0, len(held), size)]
         _HELD[:] = held
         _OVERWRITTEN.clear()
         _OVERWRITTEN.update(lost)
         try:
-            context = multiprocessing.get_context("fork")
-            with replaying(), ProcessPoolExecutor(workers, mp_context=context) as pool:
-                futures = [pool.submit(_render_chunk, start, stop) for start, stop in bounds]
-                for (start, stop), future in zip(bounds, futures, strict=True):
-                    try:
-                        results = future.result()
-                    except Exception as error:  # a lost worker: its pages are rendered here
-                        logger.info("a rendering worker failed (%s); rendering here", error)
-                        results = [None] * (stop - start)
-                    for index, calls in zip(range(start, stop), results, strict=True):
-                        self._finish(held[index], index in lost, calls)
-                        in_workers += calls is not None
+            with replaying(), contextlib.ExitStack() as stack:
+                results = iter(())
+                if parallel:
+                    context = multiprocessing.get_context("fork")
+                    pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context))
+                    results = self._in_workers(pool, rendering, workers)
+                for index, page in enumerate(held):
+                    if index in kept and reuse.reuse(page, self.output_path, kept[index]):
+                        signals.content_written.send(page.path, context=page.localcontext)
+                        reuse.note(page, self.output_path, kept[index])
+                        continue
+                    outcome = next(results, None) if index not in kept else None
+                    made = self._finish(page, index in lost, outcome)
+                    in_workers += outcome is not None
+                    if reuse is not None:
+                        reuse.note(page, self.output_path, made)
+            if reuse is not None:
+                reuse.recorded = True
         finally:
             _HELD.clear()
             _OVERWRITTEN.clear()
         return in_workers
 
     @staticmethod
-    def _finish(page: HeldPage, lost: bool, calls: list | None) -> None:
-        """What Pelican does after rendering a page, here and in its order."""
-        if calls is None:
-            html = render_held(page)  # logs and raises here as a serial build would
+    def _in_workers(pool, rendering: list[int], workers: int):
+        """Each page of ``rendering``'s outcome in a worker, in order (None: render it
+        here)."""
+        size = max(1, len(rendering) // (workers * CHUNKS_PER_WORKER))
+        chunks = [rendering[start : start + size] for start in range(0, len(rendering), size)]
+        futures = [pool.submit(_render_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures, strict=True):
+            try:
+                results = future.result()
+            except Exception as error:  # a lost worker: its pages are rendered here
+                logger.info("a rendering worker failed (%s); rendering here", error)
+                results = [None] * len(chunk)
+            yield from results
+
+    @staticmethod
+    def _finish(page: HeldPage, lost: bool, outcome: tuple[list, list] | None) -> list:
+        """What Pelican does after rendering a page, here and in its order; the calls
+        the page's rendering made."""
+        if outcome is None:
+            with recording() as made:
+                html = render_held(page)  # logs and raises here as a serial build would
             if not lost:
                 _write(page, html)
         else:
+            calls, made = outcome
             replay(calls)
         signals.content_written.send(page.path, context=page.localcontext)
+        return made
 
 
 class ParallelWriting:
     """Render ``pelican``'s pages on ``workers`` processes (see the module)."""
 
-    def __init__(self, pelican, workers: int | None = None):
+    def __init__(self, pelican, workers: int | None = None, reuse: PageReuse | None = None):
         self.pelican = pelican
         self.workers = worker_count() if workers is None else workers
+        self.reuse = reuse
         self.rendered_in_workers = 0  # in the last run
         if self.workers < 2:
             return
@@ -175,6 +207,6 @@ class ParallelWriting:
 
             def generate_output(self, writer) -> None:
                 if isinstance(writer, HoldingWriter):
-                    writing.rendered_in_workers = writer.write_held(writing.workers)
+                    writing.rendered_in_workers = writer.write_held(writing.workers, writing.reuse)
 
         return WriteHeldPages
