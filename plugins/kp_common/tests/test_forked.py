@@ -99,3 +99,30 @@ def test_a_call_that_fails_only_here_is_not_hidden():
     calls[0][2] = ("missing",)  # as if this process could not find what the worker found
     with forked.replaying(), pytest.raises(ValueError):
         forked.replay(calls)
+
+
+def record_in_a_worker(names: list[str]) -> list:
+    """In a forked worker: every call, as a later build's process would get it."""
+    with forked.recording() as calls, forked.noting():
+        for name in names:
+            PLANNER.plan(name, width=2)
+    return calls
+
+
+def test_calls_recorded_in_a_worker_are_made_on_the_newest_object_of_their_class():
+    names = ["b", "a", "b"]
+    recorded = forked.map_forked(record_in_a_worker, [names] * 8, workers=2, min_items=2)
+    assert forked.last_in_workers == 8
+    # Every call, the ones seen before too, its object named by its class alone.
+    assert recorded[0] == [
+        (f"{Planner.__module__}.Planner", "plan", (name,), {"width": 2}) for name in names
+    ]
+    newer = Planner()  # a later build's object: the one the calls are made on
+    PLANNER.planned.clear()
+    with forked.replaying():
+        for calls in recorded:
+            forked.replay_recorded(calls)
+    assert newer.planned == ["b@2", "a@2"] and PLANNER.planned == []
+    del newer
+    with pytest.raises(LookupError):
+        forked.replay_recorded([("no.such.Class", "plan", ("a",), {})])

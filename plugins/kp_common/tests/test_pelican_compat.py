@@ -439,6 +439,37 @@ def test_held_pages_are_the_pages_pelicans_writer_renders(tmp_path, relative_url
     assert sent == expected_signals, changed(internal, "content_written differs")
 
 
+def test_a_held_page_says_what_write_file_was_asked_to_show(tmp_path):
+    internal = "pelican.writers.Writer.write_file localcontext['<key>_page']"
+    settings = settings_for(tmp_path, DEFAULT_PAGINATION=2, PAGINATED_TEMPLATES={"index": None})
+    posts = [article(settings, "<p>x</p>", title=f"Post {n}") for n in range(5)]
+    writer, held = Writer(str(tmp_path / "out"), settings), []
+    listing = {"articles": posts, "dates": list(reversed(posts))}
+    compat.write_file_held(
+        writer, held, "index.html", HELD, {"localsiteurl": ""}, template_name="index", **listing
+    )
+    compat.write_file_held(
+        writer,
+        held,
+        "one.html",
+        HELD,
+        {"localsiteurl": ""},
+        template_name="article",
+        article=posts[0],
+        blog=True,
+    )
+    assert [page.template_name for page in held] == ["index"] * 3 + ["article"]
+    # Each numbered page: the objects on it, of every paginated list, in Pelican's order.
+    shown = [[[p.title for p in objects] for objects in page.object_lists] for page in held[:3]]
+    assert shown == [
+        [["Post 0", "Post 1"], ["Post 4", "Post 3"]],
+        [["Post 2", "Post 3"], ["Post 2", "Post 1"]],
+        [["Post 4"], ["Post 0"]],
+    ], changed(internal, f"the pages show {shown}")
+    assert held[0].kwargs == listing
+    assert held[3].object_lists is None and held[3].kwargs == {"article": posts[0], "blog": True}
+
+
 def test_a_held_page_renders_with_its_own_localsiteurl(tmp_path):
     internal = "pelican.writers.Writer.write_file localsiteurl"
     settings = settings_for(tmp_path)
