@@ -37,9 +37,11 @@ HEAVY_FIRST = (
     "tests/test_readme_commands.py",  # 133 s: one project copy, 40 commands
     "plugins/kp_images/tests/test_camera_site.py",  # 80 s: one camera-size site
     "tests/test_wordpress_import.py",  # 63 s
+    "tests/test_reuse.py",  # 60 s (added later, timed alone: each build on two workers)
     "tests/test_livereload.py",  # 59 s
     "tests/test_check_gates.py",  # 51 s
     "tests/test_setups_browser.py",  # 46 s
+    "tests/test_parallel_build.py",  # 45 s (added later, timed alone, as test_reuse.py)
     "tests/test_site.py",  # 39 s
     "tests/test_incremental_rebuild.py",  # 38 s
     "tests/test_validate_content.py",  # 37 s
