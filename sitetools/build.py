@@ -230,14 +230,16 @@ def content_cache_key(settings_file: str | os.PathLike, content_path: str) -> st
     return digest.hexdigest()[:16]
 
 
-# Pelican's content cache files in CACHE_PATH (reader and generator layers), and the
-# checks' results for the posts it holds (kp_validate.prepared.CACHE_FILE).
+# Pelican's content cache files in CACHE_PATH (reader and generator layers), and what
+# plugins made of the posts it holds: the checks' results (kp_validate.prepared.CACHE_FILE)
+# and the <picture> rewrites (kp_images.kept.CACHE_FILE).
 CONTENT_CACHE_FILES = (
     "ArticlesGenerator-Readers",
     "PagesGenerator-Readers",
     "ArticlesGenerator",
     "PagesGenerator",
     "kp_validate-prepared",
+    "kp_images-rewritten",
 )
 CONTENT_CACHE_KEY_FILE = "content-cache.key"
 

@@ -8,10 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from kp_images import images, kept
 
 from benchmarks.corpus import write_corpus
 from sitetools import reuse
-from sitetools.build import drop_content_cache
+from sitetools.build import CONTENT_CACHE_FILES, drop_content_cache
 from sitetools.parallel import WORKERS_ENV
 from tests.sitebuild import ROOT, build_into, problems_about, source_line
 
@@ -94,9 +95,10 @@ def test_an_edited_post_renders_the_pages_that_show_it_and_publishes_a_cold_buil
     site, tmp_path, relative_urls
 ):
     urls = {"RELATIVE_URLS": relative_urls}
+    assert kept.CACHE_FILE in CONTENT_CACHE_FILES  # a cold build starts without it
     first = build(site, tmp_path, **urls)
     assert first.ok, "\n".join(first.problems)
-    assert first.reused_pages == 0
+    assert first.reused_pages == 0 and images.last_parsed > GENERATED_POSTS
     pages = pages_in(first.output)
 
     # A body edit that adds a photo. The derivatives of the photos on reused pages (the
@@ -109,6 +111,8 @@ def test_an_edited_post_renders_the_pages_that_show_it_and_publishes_a_cold_buil
         )
     second = build(site, tmp_path, **urls)
     assert second.ok, "\n".join(second.problems)
+    # The <picture> rewrite parsed the edited post only (kp_images.kept).
+    assert images.last_parsed == 1
     # The post, the pages listing it, its neighbours and the direct templates are
     # rendered; every other page comes from the last output.
     assert pages // 2 < second.reused_pages < pages - 3, (second.reused_pages, pages)

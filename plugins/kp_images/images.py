@@ -58,6 +58,7 @@ from kp_common.memo import memo, realpath
 from kp_common.pelican_compat import html_source, set_html_source
 from pelican import signals
 
+from . import kept
 from . import rights as rights_module
 from .decode import SUFFIXES, ImageProblem, has_alpha, opened, upright_size
 from .encode import MANIFEST, Job, crop_name, file_name, run_all
@@ -65,6 +66,7 @@ from .options import image_options, studio_rights
 from .progress import Progress
 
 logger = logging.getLogger(__name__)
+last_parsed = 0  # posts whose HTML the last run's <picture> rewrite parsed (tests read it)
 
 # Bump when decoding, encoding or metadata code changes so cached derivatives are rebuilt.
 PIPELINE_VERSION = "2"
@@ -212,8 +214,20 @@ class ResponsiveImages:
         self._uses: dict[Path, list[tuple[str, int | None]]] = {}
         # (source, widths) -> (its stamp, its plan), for as long as this Pelican runs.
         self._sets: dict[tuple, tuple[tuple, _Planned]] = {}
-        # content source path -> (inputs key, images' stamps, rewritten HTML, images).
-        self._rewritten: dict[str, tuple] = {}
+        # content source path -> (inputs key, images' stamps, rewritten HTML, images), kept
+        # between builds with the content cache (kp_images.kept).
+        self._kept_scope = kept.scope(
+            self.params,
+            self.widths,
+            self.sizes,
+            self.fallback_width,
+            self.output_dir,
+            self.siteurl,
+            str(self.content_path),
+        )
+        self._rewritten: dict[str, tuple] = kept.load(kept.kept_path(settings), self._kept_scope)
+        self._rewrites_changed = False
+        self.parsed = 0  # posts whose HTML this run parsed (the others were known)
         # content source path -> the ImageSets it shows (for ImageObject JSON-LD).
         self.shown: dict[str, list[tuple[ImageSet, str]]] = {}
         self._reported: set[tuple] = set()
@@ -622,6 +636,7 @@ class ResponsiveImages:
             for args in known[3]:  # the same images, planned again (cheap: all in memory)
                 self._safe_set(content, *args)
             return
+        self.parsed += 1
         used: list[Path] = []
         calls: list[tuple] = []
         # The hero image (rendered by the template, eager) is the LCP image when there is one.
@@ -676,6 +691,17 @@ class ResponsiveImages:
             set_html_source(content, "".join([*pieces, html[last:]]))
         stamps = tuple((path, _stamp(path)) for path in used)
         self._rewritten[content.source_path] = (key, stamps, html_source(content), tuple(calls))
+        self._rewrites_changed = True
+
+    def keep_rewrites(self, settings: dict, sources: set[str]) -> None:
+        """Keep this run's rewrites of ``sources`` for the next build (kp_images.kept)."""
+        path = kept.kept_path(settings)
+        if path is None or not self._rewrites_changed:
+            return
+        known = self._rewritten
+        entries = {source: known[source] for source in sources if source in known}
+        kept.save(path, self._kept_scope, entries)
+        self._rewrites_changed = False
 
     def _safe_set(
         self, content, source, alt, eager, title, css_class, written, shown
@@ -721,6 +747,7 @@ class ResponsiveImages:
         """What a run (not the Pelican object) knew: which pages show which photos."""
         self.shown = {}
         self._reported = set()
+        self.parsed = 0
 
 
 def _with_attribute(tag: str, attribute: str, value: str) -> str:
@@ -920,7 +947,9 @@ def rewrite_content_images(generators) -> None:
 
 
 def _rewrite_all(generators) -> None:
+    global last_parsed
     images = pipeline(generators[0].settings)
+    sources = set()
     for generator in generators:
         env = getattr(generator, "env", None)
         if env is None:
@@ -928,6 +957,9 @@ def _rewrite_all(generators) -> None:
         for content in all_content([generator]):
             images.plan_lead_image(content)
             images.rewrite(content, env)
+            sources.add(content.source_path)
+    images.keep_rewrites(generators[0].settings, sources)
+    last_parsed = images.parsed
     # Before kp_validate's link check (it runs after us): the files must be there.
     images.flush()
 
