@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+from benchmarks.corpus import write_corpus
 from sitetools.build import BuildResult, build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,3 +150,23 @@ def source_line(path: Path, text: str) -> int:
         if text in line:
             return number
     raise AssertionError(f"{text!r} not in {path}")
+
+
+def content_with_corpus(folder: Path, posts: int) -> Path:
+    """The real content plus ``posts`` generated posts shaped like ours (blocks, links,
+    typography, lead images: ``benchmarks/corpus.py``), in one content folder ``folder``."""
+    shutil.copytree(ROOT / "content", folder)
+    corpus = write_corpus(folder.parent / f"{folder.name}-corpus", posts=posts)
+    for source in (corpus / "blog").glob("*.md"):
+        shutil.copy(source, folder / "blog" / source.name)
+    shutil.copytree(corpus / "images" / "bench", folder / "images" / "bench")
+    return folder
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` and its bytes: two sites compared whole."""
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }

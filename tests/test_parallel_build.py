@@ -12,25 +12,23 @@ import pytest
 from kp_common import forked
 from kp_validate import prepared
 
-from benchmarks.corpus import write_corpus
 from sitetools.build import CONTENT_CACHE_FILES, drop_content_cache
 from sitetools.parallel import WORKERS_ENV
-from tests.sitebuild import ROOT, build_into, post, problems_about, source_line
+from tests.sitebuild import (
+    build_into,
+    content_with_corpus,
+    files_of,
+    post,
+    problems_about,
+    source_line,
+)
 
 GENERATED_POSTS = 36
 
 
 @pytest.fixture(scope="module")
 def content(tmp_path_factory) -> Path:
-    """The real content plus a generated corpus of a few dozen posts (blocks, links,
-    typography), in one content folder."""
-    folder = tmp_path_factory.mktemp("parallel") / "content"
-    shutil.copytree(ROOT / "content", folder)
-    corpus = write_corpus(folder.parent / "corpus", posts=GENERATED_POSTS)
-    for source in (corpus / "blog").glob("*.md"):
-        shutil.copy(source, folder / "blog" / source.name)
-    shutil.copytree(corpus / "images" / "bench", folder / "images" / "bench")
-    return folder
+    return content_with_corpus(tmp_path_factory.mktemp("parallel") / "content", GENERATED_POSTS)
 
 
 def cold_build(monkeypatch, content: Path, output: Path, cache: Path, workers: int, **settings):
@@ -39,14 +37,6 @@ def cold_build(monkeypatch, content: Path, output: Path, cache: Path, workers: i
     drop_content_cache(cache)
     shutil.rmtree(cache / "kp_search", ignore_errors=True)
     return build_into(output, PATH=str(content), CACHE_PATH=str(cache), **settings)
-
-
-def files_of(root: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(root)): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
 
 
 # Relative URLs: each page is rendered with its own SITEURL, which content objects read
