@@ -40,6 +40,7 @@ import hashlib
 import importlib.metadata
 import logging
 import os
+import re
 import shutil
 import sys
 import time
@@ -92,6 +93,18 @@ def _file_digests(root: Path) -> dict[str, str]:
     return digests
 
 
+# Plugins put objects into the settings (kp_assets' ``asset`` in JINJA_GLOBALS, Markdown
+# extensions), and a later loading in the same process sees them; a default repr names the
+# object's address (``<Assets object at 0x7f...>``), different in each run. What such
+# objects hold follows from the settings files' and plugins' code, which the content-cache
+# key hashes.
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _stable_repr(value) -> str:
+    return _ADDRESS.sub("", repr(value))
+
+
 @dataclass(frozen=True)
 class BuildInputs:
     """Everything a development build reads: the content folder file by file (what a
@@ -113,12 +126,14 @@ def build_inputs(settings_file: str | os.PathLike, settings: dict, output: Path)
     """What a development build into ``output`` reads (see ``BuildInputs``)."""
     digest = hashlib.sha256(f"{output}\0".encode())
     digest.update(content_cache_key(settings_file, settings["PATH"]).encode())
-    digest.update(repr(sorted(settings.items(), key=lambda item: item[0])).encode())
+    digest.update(_stable_repr(sorted(settings.items(), key=lambda item: item[0])).encode())
     digest.update(f"{settings['THEME']}\0".encode())
     for path, content in _file_digests(Path(settings["THEME"])).items():
         digest.update(f"{path}\0{content}\n".encode())
+    # A set: a folder put on sys.path twice (Pelican adds PLUGIN_PATHS on every run) lists
+    # its packages twice.
     packages = sorted(
-        f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
+        {f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()}
     )
     digest.update("\n".join(packages).encode())
     digest.update(f"{settings['PATH']}\0".encode())

@@ -4,31 +4,31 @@ sources publishes; anything it cannot vouch for is rendered again."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import shutil
 from pathlib import Path
 
 import pytest
 from kp_images import images, kept
 
-from benchmarks.corpus import write_corpus
 from sitetools import reuse
-from sitetools.build import CONTENT_CACHE_FILES, drop_content_cache
+from sitetools.build import CONTENT_CACHE_FILES, build_inputs, drop_content_cache, load_settings
 from sitetools.parallel import WORKERS_ENV
-from tests.sitebuild import ROOT, build_into, problems_about, source_line
+from tests.sitebuild import (
+    ROOT,
+    build_into,
+    content_with_corpus,
+    files_of,
+    problems_about,
+    source_line,
+)
 
 GENERATED_POSTS = 30
 
 
 @pytest.fixture(scope="module")
 def content(tmp_path_factory) -> Path:
-    """The real content plus a few dozen generated posts (lead images, tags, links)."""
-    folder = tmp_path_factory.mktemp("reuse") / "content"
-    shutil.copytree(ROOT / "content", folder)
-    corpus = write_corpus(folder.parent / "corpus", posts=GENERATED_POSTS)
-    for source in (corpus / "blog").glob("*.md"):
-        shutil.copy(source, folder / "blog" / source.name)
-    shutil.copytree(corpus / "images" / "bench", folder / "images" / "bench")
-    return folder
+    return content_with_corpus(tmp_path_factory.mktemp("reuse") / "content", GENERATED_POSTS)
 
 
 @pytest.fixture
@@ -59,14 +59,6 @@ def cold_build(site: Path, tmp_path: Path, name: str, **settings):
     assert result.ok, "\n".join(result.problems)
     assert result.reused_pages == 0
     return result
-
-
-def files_of(root: Path) -> dict[str, bytes]:
-    return {
-        str(path.relative_to(root)): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
 
 
 def assert_same_site(actual: Path, expected: Path) -> None:
@@ -192,3 +184,22 @@ def test_the_record_is_per_output_folder_and_a_damaged_record_costs_only_a_full_
     damaged = build(site, tmp_path)
     assert damaged.ok and damaged.reused_pages == 0, damaged.problems
     assert reuse.load(tmp_path / "cache", tmp_path / "out") is not None  # written afresh
+
+
+def test_what_a_build_reads_is_the_same_however_often_the_settings_are_loaded(
+    monkeypatch, content, tmp_path
+):
+    """Each run's plugins make new objects in the settings (kp_assets' ``asset`` global:
+    default reprs name addresses), and each Pelican run puts PLUGIN_PATHS on sys.path
+    again: neither is a change."""
+    overrides = {"PATH": str(content), "CACHE_PATH": str(tmp_path / "cache")}
+    first = load_settings(ROOT / "pelicanconf.py", overrides)
+    second = load_settings(ROOT / "pelicanconf.py", overrides)
+    first["JINJA_GLOBALS"] = {"asset": object()}
+    second["JINJA_GLOBALS"] = {"asset": object()}
+    assert repr(first["JINJA_GLOBALS"]) != repr(second["JINJA_GLOBALS"])
+    output = tmp_path / "out"
+    before = build_inputs(ROOT / "pelicanconf.py", first, output)
+    # Installed packages' folder on sys.path twice: each of its packages found twice.
+    monkeypatch.syspath_prepend(str(importlib.metadata.distribution("pelican").locate_file("")))
+    assert build_inputs(ROOT / "pelicanconf.py", second, output) == before
