@@ -151,17 +151,22 @@ class HoldingWriter(Writer):
     @staticmethod
     def _in_workers(pool, rendering: list[int], workers: int):
         """Each page of ``rendering``'s outcome in a worker, in order (None: render it
-        here)."""
+        here). The work is handed out at once, so the workers render while this process
+        puts the reused pages in place."""
         size = max(1, len(rendering) // (workers * CHUNKS_PER_WORKER))
         chunks = [rendering[start : start + size] for start in range(0, len(rendering), size)]
         futures = [pool.submit(_render_chunk, chunk) for chunk in chunks]
-        for chunk, future in zip(chunks, futures, strict=True):
-            try:
-                results = future.result()
-            except Exception as error:  # a lost worker: its pages are rendered here
-                logger.info("a rendering worker failed (%s); rendering here", error)
-                results = [None] * len(chunk)
-            yield from results
+
+        def outcomes():
+            for chunk, future in zip(chunks, futures, strict=True):
+                try:
+                    results = future.result()
+                except Exception as error:  # a lost worker: its pages are rendered here
+                    logger.info("a rendering worker failed (%s); rendering here", error)
+                    results = [None] * len(chunk)
+                yield from results
+
+        return outcomes()
 
     @staticmethod
     def _finish(page: HeldPage, lost: bool, outcome: tuple[list, list] | None) -> list:
