@@ -139,7 +139,9 @@ class HoldingWriter(Writer):
                     outcome = next(results, None) if index not in kept else None
                     made = self._finish(page, index in lost, outcome)
                     in_workers += outcome is not None
-                    if reuse is not None:
+                    # A page another one overwrote is always rendered (never reused): its
+                    # file's record is that other page's.
+                    if reuse is not None and index not in lost:
                         reuse.note(page, self.output_path, made)
             if reuse is not None:
                 reuse.recorded = True
