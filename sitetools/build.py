@@ -353,7 +353,8 @@ def build(
             _record_fingerprint(Path(cache_path), None, None)
             last = reuse.load(cache_path, final)
             changed, why = reuse.changed_sources(last, inputs.others, inputs.sources, identity)
-            logger.info("pages of the last output reused: %s", "yes" if changed else f"no, {why}")
+            if not changed:
+                logger.info("every page is rendered: %s", why)
         result = BuildResult(final)
         pages = None
         try:
@@ -366,6 +367,8 @@ def build(
             result.parallel_reads = reading.handed_over
             result.parallel_pages = writing.rendered_in_workers
             result.reused_pages = pages.reused if pages is not None else 0
+            if changed:
+                logger.info("%d pages taken from the last output", result.reused_pages)
         except Exception as error:  # Pelican's own failures: report, never publish
             logging.getLogger(__name__).error("the build stopped: %s", error, exc_info=verbose)
         if not collector.problems:
