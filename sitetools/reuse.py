@@ -27,12 +27,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kp_common.files import link_or_copy, replace_file
-from kp_common.forked import replay_recorded
+from kp_common import kept as kept_files
+from kp_common.files import link_or_copy
+from kp_common.forked import call_key, replay_recorded
 from kp_common.pelican_compat import HeldPage, made_by
 from pelican import signals
 
@@ -67,11 +67,7 @@ def record_path(cache_path: str | os.PathLike, output: Path) -> Path:
 
 def load(cache_path: str | os.PathLike, output: Path) -> LastBuild | None:
     """The last build's record, or None (none, unreadable, another format)."""
-    try:
-        with open(record_path(cache_path, output), "rb") as stream:
-            last = pickle.load(stream)  # noqa: S301  (our own cache, as Pelican's is)
-    except Exception:  # a missing, truncated or foreign file only costs a full render
-        return None
+    last = kept_files.read(record_path(cache_path, output))  # any doubt: a full render
     return last if isinstance(last, LastBuild) and last.format == FORMAT else None
 
 
@@ -98,16 +94,6 @@ def changed_sources(
     if not changed <= last.listed.keys():
         return None, "a file that is not a post or page changed"
     return changed, "content edited"
-
-
-def _call_key(call: tuple):
-    name, method, args, kwargs = call
-    key = (name, method, args, tuple(kwargs.items()))
-    try:
-        hash(key)
-    except TypeError:
-        return None
-    return key
 
 
 class PageReuse:
@@ -174,7 +160,7 @@ class PageReuse:
             return
         indices = []
         for call in calls:
-            key = _call_key(call)
+            key = call_key(*call)
             if key is None:  # an argument that is not hashable: the page is rendered
                 self._pages.pop(relative, None)
                 return
@@ -195,8 +181,5 @@ class PageReuse:
         for (name, method, args, kwargs), index in self._calls.items():
             calls[index] = (name, method, args, dict(kwargs))
         record = LastBuild(others, sources, output, self._listed, calls, self._pages)
-        try:
-            replace_file(record_path(cache_path, self.previous), pickle.dumps(record, protocol=5))
-        except (OSError, pickle.PicklingError, TypeError, AttributeError) as error:
-            logger.info("could not keep the record of this build (%s)", error)
+        if not kept_files.write(record_path(cache_path, self.previous), record):
             forget(cache_path, self.previous)

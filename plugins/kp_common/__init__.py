@@ -6,6 +6,7 @@
 * ``pelican_compat``: every private Pelican API we rely on, in one place, each with a test
   that fails loudly when a Pelican upgrade changes it;
 * ``memo``: per-post results kept between the runs of a livereload session;
+* ``kept``: results kept for the next build beside Pelican's content cache (a pickle a file);
 * ``redirects``: the authors' redirects file (``content/data/redirects.yaml``), read the same
   way by the kp_redirects plugin and by ``sitetools.headers`` (nginx).
 

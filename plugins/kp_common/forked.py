@@ -119,11 +119,13 @@ def replay_target(obj: object) -> None:
     _targets[id(obj)] = obj
 
 
-def _key(target: int, name: str, args: tuple, kwargs: dict):
+def call_key(target, name: str, args: tuple, kwargs: dict):
+    """A hashable name for one call on ``target`` (an object's id, or its class name for
+    ``recording``), or None when an argument is not hashable (such a call is always made)."""
     key = (target, name, args, tuple(kwargs.items()))
     try:
         hash(key)
-    except TypeError:  # an argument that is not hashable: the call is always noted
+    except TypeError:
         return None
     return key
 
@@ -140,7 +142,7 @@ def replayed(method: Callable) -> Callable:
             _recorded.append((target_name(self), method.__name__, args, kwargs))
         if _noted is None:
             return method(self, *args, **kwargs)
-        key = _key(id(self), method.__name__, args, kwargs)
+        key = call_key(id(self), method.__name__, args, kwargs)
         if key is not None and key in _seen:
             return method(self, *args, **kwargs)
         if key is not None:
@@ -185,7 +187,7 @@ def replay(calls: list) -> None:
     """Make the noted calls again, here, in order (each distinct call once in a round of
     ``replaying()``); their results are dropped."""
     for target, name, args, kwargs, raised in calls:
-        key = _key(target, name, args, kwargs)
+        key = call_key(target, name, args, kwargs)
         if key is not None:
             if key in _seen:
                 continue
@@ -231,7 +233,7 @@ def replay_recorded(calls: Iterable[tuple]) -> None:
         obj = newest.get(name)
         if obj is None:
             raise LookupError(f"replay_recorded: no object of {name} for {method}()")
-        key = _key(id(obj), method, args, kwargs)
+        key = call_key(id(obj), method, args, kwargs)
         if key is not None:
             if key in _seen:
                 continue

@@ -15,22 +15,16 @@ it with the content cache, so a cold build starts without it.
 from __future__ import annotations
 
 import hashlib
-import logging
-import pickle
 from pathlib import Path
 
-from kp_common.files import replace_file
+from kp_common import kept as kept_files
 
 CACHE_FILE = "kp_images-rewritten"  # sitetools.build drops it with the content cache
-
-logger = logging.getLogger(__name__)
 
 
 def kept_path(settings: dict) -> Path | None:
     """Where the rewrites are kept, or None when this build keeps no content cache."""
-    if not (settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE")):
-        return None
-    return Path(settings.get("CACHE_PATH") or "cache") / CACHE_FILE
+    return kept_files.with_content_cache(settings, CACHE_FILE)
 
 
 def scope(*settings_read: object) -> str:
@@ -43,20 +37,11 @@ def scope(*settings_read: object) -> str:
 
 
 def load(path: Path | None, scope: str) -> dict:
-    if path is None or not path.is_file():
+    kept = kept_files.read(path)
+    if not (isinstance(kept, tuple) and len(kept) == 2 and kept[0] == scope):
         return {}
-    try:
-        with path.open("rb") as stream:
-            kept_scope, entries = pickle.load(stream)  # noqa: S301  (our own cache, as Pelican's is)
-    except Exception as error:  # a damaged or older file: rewritten, then replaced
-        logger.debug("ignoring %s: %s", path, error)
-        return {}
-    return entries if kept_scope == scope and isinstance(entries, dict) else {}
+    return kept[1] if isinstance(kept[1], dict) else {}
 
 
 def save(path: Path, scope: str, entries: dict) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(path, pickle.dumps((scope, entries), protocol=pickle.HIGHEST_PROTOCOL))
-    except (OSError, pickle.PicklingError) as error:  # only costs the next build time
-        logger.info("kp_images: could not keep the rewritten posts (%s)", error)
+    kept_files.write(path, (scope, entries))

@@ -21,12 +21,10 @@ The build driver drops the file with the content cache (a cold build starts with
 from __future__ import annotations
 
 import hashlib
-import logging
-import pickle
 from pathlib import Path
 
+from kp_common import kept as kept_files
 from kp_common.contents import all_content
-from kp_common.files import replace_file
 from kp_common.forked import map_forked
 
 from . import allowlist, links
@@ -35,7 +33,6 @@ from .state import STATE
 MIN_POSTS = 32  # below this a pool costs more than it saves (a few ms of parsing a post)
 CACHE_FILE = "kp_validate-prepared"  # sitetools.build drops it with the content cache
 
-logger = logging.getLogger(__name__)
 last_tokenised = 0  # posts the last prepare() tokenised (the others came from CACHE_FILE)
 
 
@@ -45,23 +42,6 @@ def _code_digest() -> bytes:
     for module in (links, allowlist):
         digest.update(Path(module.__file__).read_bytes())
     return digest.digest()
-
-
-def _kept_path(settings: dict) -> Path | None:
-    if not (settings.get("CACHE_CONTENT") and settings.get("LOAD_CONTENT_CACHE")):
-        return None
-    return Path(settings["CACHE_PATH"]) / CACHE_FILE
-
-
-def _load(path: Path | None) -> dict:
-    if path is None or not path.is_file():
-        return {}
-    try:
-        with path.open("rb") as stream:
-            return pickle.load(stream)  # noqa: S301  (our own cache, as Pelican's is)
-    except Exception as error:  # a damaged or older file: computed again, then replaced
-        logger.debug("ignoring %s: %s", path, error)
-        return {}
 
 
 def prepare(generators) -> None:
@@ -87,8 +67,8 @@ def prepare(generators) -> None:
         for_links, rendered = pair
         return links.tokenise(for_links), allowlist.findings(rendered, policy)
 
-    kept_path = _kept_path(settings)
-    kept = _load(kept_path)
+    kept_path = kept_files.with_content_cache(settings, CACHE_FILE)
+    kept = kept_files.read(kept_path, {})
     scope = hashlib.sha256(_code_digest() + repr((policy.siteurl, policy.form_targets)).encode())
 
     def key_of(pair: tuple[str, str]) -> str:
@@ -106,8 +86,7 @@ def prepare(generators) -> None:
     for key, (for_links, rendered) in keyed.items():
         links.PREPARED[for_links], allowlist.PREPARED[rendered] = results[key]
     if kept_path is not None and results.keys() != kept.keys():
-        kept_path.parent.mkdir(parents=True, exist_ok=True)
-        replace_file(kept_path, pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
+        kept_files.write(kept_path, results)
 
 
 def forget() -> None:
