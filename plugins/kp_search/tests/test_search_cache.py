@@ -299,6 +299,41 @@ def test_an_edit_indexes_again_only_the_part_holding_the_page(tmp_path, caplog):
     )
 
 
+def test_parts_are_indexed_side_by_side_and_each_kept_alone(tmp_path, monkeypatch):
+    """With two workers two Pagefind runs overlap; the cache keeps each part by itself
+    (the first part's entry without the others nested in it), and the bundle holds no
+    folder a run was made in."""
+    running, most = [], [0]
+    real_popen = search.subprocess.Popen
+
+    class Watched(real_popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            running.append(self)
+            most[0] = max(most[0], sum(process.poll() is None for process in running))
+
+    monkeypatch.setattr(search.subprocess, "Popen", Watched)
+    monkeypatch.setenv("KP_BUILD_WORKERS", "2")
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    write_split_site(output)
+    search.build_index(site(output, cache, KP_SEARCH_PAGES_PER_BUNDLE=2))
+
+    found = parts(output)
+    assert len(running) == len(found) >= 3
+    assert most[0] == 2
+    entries = {path.name: path for path in (cache / search.CACHE_DIR).iterdir()}
+    assert len(entries) == len(found)
+    for folder in entries.values():
+        assert not [p for p in folder.iterdir() if p.name.startswith(("part-", ".index-"))]
+    assert not list((output / search.BUNDLE_DIR).glob(".index-*"))
+    # What the next build copies from the cache is what this one published.
+    again = tmp_path / "again"
+    write_split_site(again)
+    search.build_index(site(again, cache, KP_SEARCH_PAGES_PER_BUNDLE=2))
+    assert len(running) == len(found)  # no new run
+    assert parts(again) == found
+
+
 def test_within_the_limit_there_is_one_bundle_and_no_parts(tmp_path):
     output = tmp_path / "output"
     write_pages(output, ["blog/a/index.html", "blog/b/index.html"])
