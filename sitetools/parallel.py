@@ -39,7 +39,11 @@ import os
 import pickle
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from kp_common.forked import WORKERS_ENV, worker_count  # noqa: F401  (WORKERS_ENV: re-exported)
+from kp_common.forked import (  # noqa: F401  (WORKERS_ENV: re-exported)
+    WORKERS_ENV,
+    worker_count,
+    worker_log,
+)
 from kp_common.pelican_compat import has_fresh_read, made_by, read_for_cache, store_read
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
@@ -55,26 +59,6 @@ logger = logging.getLogger(__name__)
 # What the forked workers read with: set in the parent just before the pool starts, so a
 # worker inherits it (fork) instead of receiving it pickled.
 _JOBS: list[tuple[object, list[dict]]] = []
-
-
-class ProblemsSeen(logging.Handler):
-    """Notes that a worker's work logged something worth reporting (its only handler)."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.seen = False
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.seen = True
-
-
-def worker_log() -> ProblemsSeen:
-    """In a worker: print nothing (the parent reports), note warnings and errors."""
-    root = logging.getLogger()
-    problems = ProblemsSeen()
-    root.handlers = [problems]
-    root.setLevel(logging.WARNING)
-    return problems
 
 
 class _SettingsPickler(pickle.Pickler):

@@ -36,12 +36,11 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from kp_common.forked import noting, recording, replay, replaying, worker_count
+from kp_common.forked import noting, recording, replay, replaying, worker_count, worker_log
 from kp_common.pelican_compat import HELD_MARK, HeldPage, render_held, write_file_held
 from pelican import signals
 from pelican.writers import Writer
 
-from sitetools.parallel import worker_log
 from sitetools.reuse import PageReuse
 
 MIN_PAGES = 64

@@ -13,6 +13,11 @@ use; ``1``: serial), as it does for reading (``sitetools.parallel``). Fewer than
 ``min_items`` values, or a worker that fails, are computed here instead: the result is
 the same either way, only the time differs.
 
+A step whose work may also report a problem (a post's photo that cannot be published)
+uses ``ahead_in_workers`` instead: the workers compute what they can without a word
+(``worker_log``), give up on a value whose work logged a warning or raised, and the
+caller does the rest, its reports included, in its own process and order.
+
 Work that does have side effects can still run in a worker when the effects are few and
 known: a method marked ``@replayed`` (an image planned, a theme file used) notes each call
 made while ``noting()`` is on (a worker rendering pages, ``sitetools.parallel_writing``),
@@ -81,24 +86,84 @@ def map_forked(
     workers = worker_count() if workers is None else workers
     if workers < 2 or len(values) < min_items:
         return [function(value) for value in values]
+    results, last_in_workers = _pooled(
+        _chunk, function, values, workers, lambda lost: [function(value) for value in lost]
+    )
+    return results
+
+
+def _pooled(chunk: Callable, function: Callable, values: Sequence, workers: int, lost: Callable):
+    """``chunk(start, stop)`` over ``values`` in slices on ``workers`` forked processes, the
+    results in order (``lost(values)`` for a slice whose worker failed), and how many
+    values the workers did."""
     size = max(1, len(values) // (workers * CHUNKS_PER_WORKER))
     bounds = [(start, min(start + size, len(values))) for start in range(0, len(values), size)]
     _JOB[:] = [function, values]
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(_chunk, start, stop) for start, stop in bounds]
-            results = []
+            futures = [pool.submit(chunk, start, stop) for start, stop in bounds]
+            results: list = []
+            done = 0
             for (start, stop), future in zip(bounds, futures, strict=True):
                 try:
                     results.extend(future.result())
-                    last_in_workers += stop - start
-                except Exception as error:  # a lost worker: its share is computed here
-                    logger.info("a worker failed (%s); computing its share here", error)
-                    results.extend(function(value) for value in values[start:stop])
-            return results
+                    done += stop - start
+                except Exception as error:  # a lost worker: its share is done here
+                    logger.info("a worker failed (%s); its share is done here", error)
+                    results.extend(lost(values[start:stop]))
+            return results, done
     finally:
         _JOB.clear()
+
+
+class ProblemsSeen(logging.Handler):
+    """Notes that a worker's work logged something worth reporting (its only handler)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = True
+
+
+def worker_log() -> ProblemsSeen:
+    """In a worker: print nothing (the build's process reports), note warnings and errors."""
+    root = logging.getLogger()
+    problems = ProblemsSeen()
+    root.handlers = [problems]
+    root.setLevel(logging.WARNING)
+    return problems
+
+
+def _chunk_ahead(start: int, stop: int) -> list:
+    function, values = _JOB
+    problems = worker_log()
+    results = []
+    for value in values[start:stop]:
+        problems.seen = False
+        try:
+            result = function(value)
+        except Exception:  # the caller does it again, and reports it
+            problems.seen = True
+        results.append(None if problems.seen else result)
+    return results
+
+
+def ahead_in_workers(
+    function: Callable, values: Sequence, *, workers: int | None = None, min_items: int = 64
+) -> list | None:
+    """``function(v)`` for each of ``values`` on forked workers, for a caller that does
+    the same work itself where this gives None: a value whose work logged a warning or an
+    error, or raised (the caller's own run reports it, in its order), or whose worker was
+    lost. None as a whole when workers are not worth it (fewer than ``min_items``
+    values, or one worker): nothing was computed. ``function`` runs only in workers, so
+    what it changes in its process is lost; its results must be picklable."""
+    workers = worker_count() if workers is None else workers
+    if workers < 2 or len(values) < min_items:
+        return None
+    return _pooled(_chunk_ahead, function, values, workers, lambda lost: [None] * len(lost))[0]
 
 
 # -- calls noted in a worker and made again here --------------------------------------------

@@ -1,8 +1,10 @@
-"""map_forked: the same results, in order, whether workers or this process computed them."""
+"""map_forked: the same results, in order, whether workers or this process computed them;
+ahead_in_workers: what workers could do without a problem, None where the caller must."""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 
 import pytest
@@ -44,6 +46,36 @@ def test_a_lost_worker_s_share_is_computed_here():
         v + 1 for v in values
     ]
     assert forked.last_in_workers < len(values)
+
+
+def test_ahead_in_workers_leaves_to_the_caller_what_logged_or_raised_or_was_lost():
+    parent, changed = os.getpid(), []
+
+    def work(value: int) -> tuple[int, int]:
+        changed.append(value)  # lost with the worker: nothing runs here
+        if value == 3:
+            logging.getLogger("kp_test").warning("photo %d cannot be published", value)
+        if value == 5:
+            raise ValueError("no such photo")
+        if value == 70 and os.getpid() != parent:
+            os._exit(1)  # its worker is gone: its whole share is the caller's
+        return value * 2, os.getpid()
+
+    values = list(range(100))
+    results = forked.ahead_in_workers(work, values, workers=2, min_items=10)
+    assert changed == [], "ran in this process"
+    assert results[3] is None and results[5] is None and results[70] is None
+    done = {v: r for v, r in zip(values, results, strict=True) if r is not None}
+    assert all(doubled == 2 * v and pid != parent for v, (doubled, pid) in done.items())
+    assert done, "no value came from a worker"  # (a lost worker breaks the pool's later shares)
+
+
+def test_ahead_in_workers_does_nothing_when_a_pool_is_not_worth_it(monkeypatch):
+    ran = []
+    assert forked.ahead_in_workers(ran.append, list(range(5)), workers=2, min_items=10) is None
+    monkeypatch.setenv(forked.WORKERS_ENV, "1")
+    assert forked.ahead_in_workers(ran.append, list(range(100)), min_items=10) is None
+    assert ran == []
 
 
 class Planner:
