@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from kp_common import forked
+from kp_images import images
 from kp_validate import prepared
 
 from sitetools.build import CONTENT_CACHE_FILES, drop_content_cache
@@ -50,12 +51,13 @@ def test_a_parallel_build_publishes_the_same_bytes_as_a_serial_build(
     serial = cold_build(monkeypatch, content, tmp_path / "serial", cache, 1, **urls)
     assert serial.ok, "\n".join(serial.problems)
     assert serial.parallel_reads == 0 and serial.parallel_pages == 0
-    assert forked.last_in_workers == 0
+    assert forked.last_in_workers == 0 and images.last_rewritten_ahead == 0
     parallel = cold_build(monkeypatch, content, tmp_path / "parallel", cache, 2, **urls)
     assert parallel.ok, "\n".join(parallel.problems)
     sources = len(list(content.glob("blog/*.md"))) + len(list(content.glob("pages/*.md")))
     assert parallel.parallel_reads == sources, "not every source was read by a worker"
     assert forked.last_in_workers == sources, "not every post was checked by a worker"
+    assert images.last_rewritten_ahead > GENERATED_POSTS, "the <picture> rewrite was not forked"
     pages = sum(1 for _ in serial.output.rglob("*.html"))
     assert sources < parallel.parallel_pages <= pages, "the pages were not rendered by workers"
 
