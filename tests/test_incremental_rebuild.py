@@ -207,6 +207,54 @@ def test_edits_after_memoised_rebuilds_match_a_full_build(session, fresh):
     assert_same_site(session.output, fresh())
 
 
+def test_blocks_of_unchanged_posts_are_not_rendered_again_and_problems_are(
+    session, fresh, monkeypatch
+):
+    """What a post's ``/// compare`` blocks became is remembered (kp_studio.render): an
+    edit renders the edited post's blocks only, a block with a problem is rendered (and
+    reported) on every rebuild, and the pages stay those of a full build."""
+    from kp_studio.compare import CompareBlock
+
+    blog = session.content_root / "blog"
+    with_blocks = [
+        p for p in sorted(blog.glob("bench-post-*.md")) if "/// compare" in p.read_text()
+    ]
+    assert len(with_blocks) >= 3
+    edited, broken = with_blocks[0], with_blocks[1]
+    rendered: list[str] = []
+    real = CompareBlock.prepare.__func__
+
+    def counted(cls, data, ctx):
+        rendered.append(Path(ctx.content.source_path).name)
+        return real(cls, data, ctx)
+
+    monkeypatch.setattr(CompareBlock, "prepare", classmethod(counted))
+    session.rebuild([edited])  # every post's blocks known after this one
+    rendered.clear()
+    with edited.open("a", encoding="utf-8") as stream:
+        stream.write("\nA sentence added after the comparison.\n")
+    result = session.rebuild([edited])
+    assert result.problems == [] and rendered == [edited.name]
+
+    good = broken.read_text(encoding="utf-8")
+    before = re.search(r"^before: (.*)$", good, flags=re.M)
+    assert before is not None
+    broken.write_text(good.replace(before.group(0), "before: images/nowhere.jpg"), "utf-8")
+    first = session.rebuild([broken])
+    assert any(broken.name in p and "nowhere.jpg" in p for p in first.problems)
+    rendered.clear()
+    with edited.open("a", encoding="utf-8") as stream:
+        stream.write("\nAnother sentence.\n")
+    again = session.rebuild([edited])
+    assert sorted(rendered) == sorted([edited.name, broken.name])
+    assert [p for p in again.problems if "nowhere" in p] == [
+        p for p in first.problems if "nowhere" in p
+    ]
+    broken.write_text(good, encoding="utf-8")
+    assert session.rebuild([broken]).problems == []
+    assert_same_site(session.output, fresh())
+
+
 def test_memos_are_forgotten_when_a_post_an_image_or_a_template_changes(session):
     post = session.content_root / "blog" / "bench-post-0023.md"
     other = session.content_root / "blog" / "bench-post-0024.md"
