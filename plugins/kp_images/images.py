@@ -167,6 +167,23 @@ class SourceInfo:
     rights: rights_module.Rights
 
 
+@dataclass(frozen=True)
+class _SocialPlan:
+    """A link preview planned for one run (``ResponsiveImages.social_image``)."""
+
+    source: Path
+    stamp: tuple | None
+    key: str
+    folder: Path
+    name: str
+    relative: str
+    url: str
+    width: int
+    height: int
+    final: object  # the rights written into it
+    crop: tuple[int, int, int]
+
+
 @dataclass
 class _Planned:
     width: int
@@ -232,6 +249,7 @@ class ResponsiveImages:
         self.parsed = 0  # posts whose HTML this run parsed (the others were known)
         # content source path -> the ImageSets it shows (for ImageObject JSON-LD).
         self.shown: dict[str, list[tuple[ImageSet, str]]] = {}
+        self._social: dict[str, _SocialPlan] = {}  # path as asked for -> its plan, this run
         self._reported: set[tuple] = set()
         self._withheld: dict[Path, tuple] = {}
         self._index = _SourceIndex(self.cache_dir / INDEX_FILE)
@@ -325,40 +343,62 @@ class ResponsiveImages:
         """URL, width and height of the link preview (``og:image``) of the photo at
         ``path``: a JPEG cropped to ``SOCIAL_SIZE`` (1200 x 630, what Facebook, LinkedIn and
         X show uncropped), smaller only if ``max_edge`` is; rights written like every other
-        derivative. Planned here, encoded with the rest (``ImageError`` if not a photo)."""
+        derivative. Planned here, encoded with the rest (``ImageError`` if not a photo).
+
+        Every page that shows a post asks for its preview again (a thousand posts sharing
+        a few photos: thousands of calls), so the plan is remembered for the run, checked
+        against the photo's stamp; only the cheap part (listing the file for publishing,
+        queueing its encoding if it is not made) is done on each call."""
         with _Timed():
-            source = Path(path)
-            if not source.is_absolute():
-                source = self.content_path / str(path).lstrip("/")
-            source = source.resolve()
-            source_stamp = stamp(source)
-            info = self._source_info(source, source_stamp)
-            final = info.rights.kept(self.options.keep).with_copyright(self._notice(info.rights))
-            scale = min(1.0, self.max_edge / max(SOCIAL_SIZE))
-            width, height = (round(side * scale) for side in SOCIAL_SIZE)
-            key = hashlib.sha256(
-                "\0".join(
-                    [
-                        info.digest,
-                        self.params,
-                        f"crop {width}x{height}",
-                        json.dumps(final.as_dict()),
-                    ]
-                ).encode()
-            ).hexdigest()[:16]
-            stem = re.sub(r"[^a-z0-9-]+", "-", source.stem.lower()).strip("-") or "image"
-            folder = self.cache_dir / key
-            name = crop_name(width, height)
-            relative = posixpath.join(self.output_dir, f"{stem}-{key[:10]}-{name}")
-            self.published[relative] = folder / name
-            if not (folder / MANIFEST).is_file() and key not in self._pending:
-                # Decoded just large enough to cover the crop (at most max_edge long).
-                cover = max(width / info.width, height / info.height)
-                long_edge = min(self.max_edge, math.ceil(max(info.width, info.height) * cover))
-                self._pending[key] = self._job(
-                    source, folder, final, sizes=(), crop=(width, height, long_edge)
+            planned = self._social.get(str(path))
+            if planned is None or stamp(planned.source) != planned.stamp:
+                planned = self._social[str(path)] = self._plan_social(path)
+            self.published[planned.relative] = planned.folder / planned.name
+            if not (planned.folder / MANIFEST).is_file() and planned.key not in self._pending:
+                self._pending[planned.key] = self._job(
+                    planned.source, planned.folder, planned.final, sizes=(), crop=planned.crop
                 )
-            return self._url(relative), width, height
+            return planned.url, planned.width, planned.height
+
+    def _plan_social(self, path: str | os.PathLike) -> _SocialPlan:
+        source = Path(path)
+        if not source.is_absolute():
+            source = self.content_path / str(path).lstrip("/")
+        source = source.resolve()
+        source_stamp = stamp(source)
+        info = self._source_info(source, source_stamp)
+        final = info.rights.kept(self.options.keep).with_copyright(self._notice(info.rights))
+        scale = min(1.0, self.max_edge / max(SOCIAL_SIZE))
+        width, height = (round(side * scale) for side in SOCIAL_SIZE)
+        key = hashlib.sha256(
+            "\0".join(
+                [
+                    info.digest,
+                    self.params,
+                    f"crop {width}x{height}",
+                    json.dumps(final.as_dict()),
+                ]
+            ).encode()
+        ).hexdigest()[:16]
+        stem = re.sub(r"[^a-z0-9-]+", "-", source.stem.lower()).strip("-") or "image"
+        name = crop_name(width, height)
+        relative = posixpath.join(self.output_dir, f"{stem}-{key[:10]}-{name}")
+        # Decoded just large enough to cover the crop (at most max_edge long).
+        cover = max(width / info.width, height / info.height)
+        long_edge = min(self.max_edge, math.ceil(max(info.width, info.height) * cover))
+        return _SocialPlan(
+            source,
+            source_stamp,
+            key,
+            self.cache_dir / key,
+            name,
+            relative,
+            self._url(relative),
+            width,
+            height,
+            final,
+            (width, height, long_edge),
+        )
 
     def target_widths(self, width: int, height: int | None = None, widths=None) -> list[int]:
         """The srcset widths for an upright ``width`` x ``height`` photo: the configured
@@ -788,8 +828,10 @@ class ResponsiveImages:
             self._report(content.source_path, line, f"The lead image: {error.problem}", error.fix)
 
     def forget_run(self) -> None:
-        """What a run (not the Pelican object) knew: which pages show which photos."""
+        """What a run (not the Pelican object) knew: which pages show which photos, the
+        link previews planned."""
         self.shown = {}
+        self._social = {}
         self._reported = set()
         self.parsed = 0
 
