@@ -34,13 +34,13 @@ from __future__ import annotations
 
 import io
 import logging
-import multiprocessing
 import os
 import pickle
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from kp_common.forked import (  # noqa: F401  (WORKERS_ENV: re-exported)
     WORKERS_ENV,
+    frozen_for_fork,
     worker_count,
     worker_log,
 )
@@ -160,18 +160,18 @@ class ParallelReading:
             return
         _JOBS[:] = jobs
         size = max(1, total // (self.workers * CHUNKS_PER_WORKER))
-        context = multiprocessing.get_context("fork")
-        pool = ProcessPoolExecutor(self.workers, mp_context=context)
-        try:
-            for number, (readers, paths) in enumerate(jobs):
-                self._pending[id(readers)] = [
-                    pool.submit(_read_chunk, number, paths[start : start + size])
-                    for start in range(0, len(paths), size)
-                ]
-        finally:
-            # Returns at once: the workers exit when the queue is done, and each
-            # generator waits for its own reads only (``_before_reading``).
-            pool.shutdown(wait=False)
+        with frozen_for_fork() as context:  # the workers are forked at the first submit
+            pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            try:
+                for number, (readers, paths) in enumerate(jobs):
+                    self._pending[id(readers)] = [
+                        pool.submit(_read_chunk, number, paths[start : start + size])
+                        for start in range(0, len(paths), size)
+                    ]
+            finally:
+                # Returns at once: the workers exit when the queue is done, and each
+                # generator waits for its own reads only (``_before_reading``).
+                pool.shutdown(wait=False)
 
     def _before_reading(self, generator) -> None:
         """``*_generator_preread`` (before each file): the first time, start the workers;

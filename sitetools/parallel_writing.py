@@ -31,12 +31,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from kp_common.forked import noting, recording, replay, replaying, worker_count, worker_log
+from kp_common.forked import (
+    frozen_for_fork,
+    noting,
+    recording,
+    replay,
+    replaying,
+    worker_count,
+    worker_log,
+)
 from kp_common.pelican_compat import HELD_MARK, HeldPage, render_held, write_file_held
 from pelican import signals
 from pelican.writers import Writer
@@ -127,9 +134,9 @@ class HoldingWriter(Writer):
             with replaying(), contextlib.ExitStack() as stack:
                 results = iter(())
                 if parallel:
-                    context = multiprocessing.get_context("fork")
-                    pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context))
-                    results = self._in_workers(pool, rendering, workers)
+                    with frozen_for_fork() as context:  # forked at the first submit
+                        pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context))
+                        results = self._in_workers(pool, rendering, workers)
                 for index, page in enumerate(held):
                     if index in kept and reuse.reuse(page, self.output_path, kept[index]):
                         signals.content_written.send(page.path, context=page.localcontext)
