@@ -31,9 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 from kp_common.forked import (
     frozen_for_fork,
@@ -44,7 +42,13 @@ from kp_common.forked import (
     worker_count,
     worker_log,
 )
-from kp_common.pelican_compat import HELD_MARK, HeldPage, render_held, write_file_held
+from kp_common.pelican_compat import (
+    HELD_MARK,
+    HeldPage,
+    open_held,
+    render_held,
+    write_file_held,
+)
 from pelican import signals
 from pelican.writers import Writer
 
@@ -89,18 +93,10 @@ def _render_chunk(indices: list[int]) -> list[tuple[list, list] | None]:
     return results
 
 
-def _overwritten(held: list[HeldPage]) -> set[int]:
-    """Pages whose file another page took (Pelican's ``override_output``): the file holds
-    the mark of the page that Pelican's overwrite rules kept."""
-    by_path: dict[str, list[int]] = defaultdict(list)
-    for index, page in enumerate(held):
-        by_path[page.path].append(index)
-    lost: set[int] = set()
-    for path, indices in by_path.items():
-        if len(indices) > 1:
-            text = Path(path).read_text(encoding="utf-8")
-            lost.update(index for index in indices if text != HELD_MARK % index)
-    return lost
+def _overwritten(held: list[HeldPage], marks: dict[str, str]) -> set[int]:
+    """Pages whose file another page took (Pelican's ``override_output``) or that Pelican
+    skipped: the file's mark is that of the page Pelican's overwrite rules kept."""
+    return {index for index, page in enumerate(held) if marks.get(page.path) != HELD_MARK % index}
 
 
 class HoldingWriter(Writer):
@@ -109,15 +105,28 @@ class HoldingWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.held: list[HeldPage] = []
+        self.marks: dict[str, str] = {}  # each held page's file -> the mark Pelican wrote
+        self._holding = False
 
     def write_file(self, *args, **kwargs) -> None:
-        write_file_held(self, self.held, *args, **kwargs)
+        self._holding = True
+        try:
+            write_file_held(self, self.held, *args, **kwargs)
+        finally:
+            self._holding = False
+
+    def _open_w(self, filename, encoding, override=False):
+        # Feeds are written through here too, not held: only pages' files hold marks.
+        if self._holding:
+            return open_held(self, self.marks, filename, override)
+        return super()._open_w(filename, encoding, override)
 
     def write_held(self, workers: int, reuse: PageReuse | None = None) -> int:
         """Render, write and announce every held page (or, with ``reuse``, take the last
         build's copy of those that show nothing changed); how many workers rendered."""
         held, self.held = self.held, []
-        lost = _overwritten(held)
+        lost = _overwritten(held, self.marks)
+        self.marks = {}
         kept: dict[int, list] = {}
         if reuse is not None:
             for index, page in enumerate(held):

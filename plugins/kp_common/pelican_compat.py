@@ -34,6 +34,7 @@ import contextlib
 import functools
 import hashlib
 import inspect
+import io
 import logging
 import os
 import re
@@ -430,7 +431,7 @@ class HeldPage:
     (some 200 settings and lists) would cost tens of megabytes at a thousand posts.
     """
 
-    path: str  # the file it was written to, holding ``HELD_MARK`` until rendered
+    path: str  # the file it is written to (``HELD_MARK`` until rendered)
     template: object  # the Jinja template
     context: dict  # the context handed to ``write_file`` (shared by every page)
     base: dict  # a copy of ``context`` as it was when the page was held
@@ -463,7 +464,8 @@ def _unchanged(copy: dict, current: dict) -> bool:
 
 def write_file_held(writer, held: list[HeldPage], *args, **kwargs) -> None:
     """``Writer.write_file(*args, **kwargs)`` with every page's rendering held back: each
-    page goes to ``held`` and its file gets ``HELD_MARK % its index``; ``content_written``
+    page goes to ``held`` and its file gets ``HELD_MARK % its index`` (or the writer keeps
+    that mark in memory: ``open_held``); ``content_written``
     is not sent (the caller renders with ``render_held``, writes the page and sends it).
     Pagination, file names and the overwrite rules stay Pelican's own.
 
@@ -504,6 +506,54 @@ def write_file_held(writer, held: list[HeldPage], *args, **kwargs) -> None:
     arguments.arguments["template"] = Held()
     with signals.content_written.muted():
         Writer.write_file(*arguments.args, **arguments.kwargs)
+
+
+class _Mark(io.StringIO):
+    """What Pelican writes to a held page's file, kept in ``marks`` instead."""
+
+    def __init__(self, marks: dict[str, str], filename: str):
+        super().__init__()
+        self._marks, self._filename = marks, filename
+
+    def close(self) -> None:
+        if not self.closed:
+            self._marks[self._filename] = self.getvalue()
+        super().close()
+
+
+def open_held(writer, marks: dict[str, str], filename: str, override: bool = False):
+    """``Writer._open_w(filename, ..., override)`` for a held page (``write_file_held``):
+    Pelican's overwrite rules, with what it writes (the page's ``HELD_MARK``) kept in
+    ``marks`` rather than in a file, which the worker rendering the page creates: holding
+    a thousand pages wrote a thousand files in the build's process, each written again.
+    A page Pelican skips (it writes it to ``os.devnull``) leaves no mark.
+
+    Internal: ``Writer._open_w`` and the sets it keeps (``_written_files``,
+    ``_overridden_files``); its messages and errors are Pelican's. Public hook: none.
+    """
+    from pelican.writers import FileOverwriteFailedError
+
+    log = logging.getLogger("pelican.writers")
+    with internal("Writer._open_w's _written_files and _overridden_files"):
+        written, overridden = writer._written_files, writer._overridden_files
+    if filename in overridden:
+        if override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{filename}" a second time (was previously overwritten)'
+            )
+        log.info('Skipping "%s", not overwriting', filename)
+        return io.StringIO()  # os.devnull
+    if filename in written:
+        if not override:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{filename}" as Pelican has already '
+                "written to it previously (set `override=True` if intended)"
+            )
+        log.info('Overwriting "%s"', filename)
+    if override:
+        overridden.add(filename)
+    written.add(filename)
+    return _Mark(marks, filename)
 
 
 def render_held(page: HeldPage) -> str:

@@ -439,6 +439,52 @@ def test_held_pages_are_the_pages_pelicans_writer_renders(tmp_path, relative_url
     assert sent == expected_signals, changed(internal, "content_written differs")
 
 
+def test_a_held_page_s_mark_follows_pelicans_overwrite_rules(tmp_path, caplog):
+    """``open_held`` decides as ``Writer._open_w`` does (overwrite, skip, refuse), and
+    keeps in memory what Pelican's writer would have left in the file."""
+    internal = "Writer._open_w"
+    steps = [
+        ("a", False),
+        ("a", True),  # overwrites
+        ("a", False),  # skipped: the override stays
+        ("a", True),  # refused: overwritten a second time
+        ("b", False),
+        ("b", False),  # refused: written before, no override
+        ("c", True),
+        ("c", False),  # skipped
+    ]
+    settings = read_settings(None, override={"PLUGINS": []})
+    caplog.set_level(logging.INFO, logger="pelican.writers")
+
+    def run(open_one, root: Path) -> tuple[list, list[str]]:
+        caplog.clear()
+        outcomes = []
+        for number, (name, override) in enumerate(steps):
+            try:
+                with open_one(str(root / name), override) as stream:
+                    stream.write(f"mark {number}")
+                outcomes.append(None)
+            except Exception as error:
+                outcomes.append((type(error), str(error).replace(str(root), "")))
+        messages = [r.getMessage().replace(str(root), "") for r in caplog.records]
+        return outcomes, messages
+
+    (tmp_path / "pelican").mkdir()
+    pelican = Writer(str(tmp_path / "pelican"), settings)
+    expected = run(
+        lambda path, override: pelican._open_w(path, "utf-8", override), tmp_path / "pelican"
+    )
+    files = {p.name: p.read_text() for p in (tmp_path / "pelican").iterdir()}
+    ours, marks = Writer(str(tmp_path / "ours"), settings), {}
+    actual = run(
+        lambda path, override: compat.open_held(ours, marks, path, override), tmp_path / "ours"
+    )
+    assert actual == expected, changed(internal, f"{actual} != {expected}")
+    assert {Path(path).name: mark for path, mark in marks.items()} == files
+    assert files == {"a": "mark 1", "b": "mark 4", "c": "mark 6"}
+    assert not (tmp_path / "ours").exists(), "open_held wrote a file"
+
+
 def test_a_held_page_says_what_write_file_was_asked_to_show(tmp_path):
     internal = "pelican.writers.Writer.write_file localcontext['<key>_page']"
     settings = settings_for(tmp_path, DEFAULT_PAGINATION=2, PAGINATED_TEMPLATES={"index": None})
