@@ -74,10 +74,10 @@ def worker_count() -> int:
 def frozen_for_fork() -> Iterator[multiprocessing.context.BaseContext]:
     """The ``fork`` context, with every object of this process frozen (``gc.freeze``)
     while the workers are forked inside: their garbage collections then leave the objects
-    they inherited alone, instead of writing to each one's header, which copied every page
-    of the build's memory into every worker (copy-on-write). Python's documentation
-    advises it for fork without exec. Unfrozen after the block, so nothing stays
-    uncollectable in this process."""
+    they inherited alone, instead of writing to each one's header and so copying the
+    pages that hold them into the worker (copy-on-write; a cold 1,000-post build: 3 %
+    fewer page faults). Python's documentation advises it for fork without exec. Unfrozen
+    after the block, so nothing stays uncollectable in this process."""
     gc.freeze()
     try:
         yield multiprocessing.get_context("fork")

@@ -667,8 +667,13 @@ class ResponsiveImages:
         if not html or ("<img" not in html and "<a" not in html):
             return
         template = env.get_template("partials/picture.html")
-        key, known = self._known_rewrite(content, html, template)
-        if known:
+        key = (
+            hashlib.blake2b(html.encode(), digest_size=16).digest(),
+            bool(content.metadata.get("image")),
+            _stamp(Path(template.filename)) if template.filename else None,
+        )
+        known = self._rewritten.get(content.source_path)
+        if known and known[0] == key and all(_stamp(p) == s for p, s in known[1]):
             set_html_source(content, known[2])
             for args in known[3]:  # the same images, planned again (cheap: all in memory)
                 self._safe_set(content, *args)
@@ -729,19 +734,6 @@ class ResponsiveImages:
         stamps = tuple((path, _stamp(path)) for path in used)
         self._rewritten[content.source_path] = (key, stamps, html_source(content), tuple(calls))
         self._rewrites_changed = True
-
-    def _known_rewrite(self, content, html: str, template) -> tuple[tuple, tuple | None]:
-        """The memo's key for ``content``'s rewrite, and the rewrite if it is known (the
-        same HTML, lead image and picture template; the photos it names unchanged)."""
-        key = (
-            hashlib.blake2b(html.encode(), digest_size=16).digest(),
-            bool(content.metadata.get("image")),
-            _stamp(Path(template.filename)) if template.filename else None,
-        )
-        known = self._rewritten.get(content.source_path)
-        if known and known[0] == key and all(_stamp(p) == s for p, s in known[1]):
-            return key, known
-        return key, None
 
     def rewrite_ahead(self, work: list[tuple]) -> int:
         """Rewrite on forked workers the posts of ``work`` (``(content, env)`` pairs) the
