@@ -285,6 +285,29 @@ def test_an_unchanged_image_is_not_encoded_again(pipeline):
     assert edited.src != cached.src  # new bytes, new file names: caches downstream stay right
 
 
+def test_a_set_asked_for_again_in_a_run_is_the_same_and_a_new_run_sees_a_changed_photo(
+    pipeline,
+):
+    settings, content = pipeline
+    source = little_camera_jpeg(content / "images" / "p.jpg", size=(800, 500), orientation=1)
+    images = ResponsiveImages(settings)
+    card = images.image_set("images/p.jpg", "Maya", sizes="20rem", shown_on="blog/a.md")
+    # A listing page and a tag page show the same card: the set is the one made first,
+    # and each page that shows it is still told apart (its ImageObject).
+    again = images.image_set("images/p.jpg", "Maya", sizes="20rem", used_by=("blog/b.md", 3))
+    assert again is card
+    assert [s for s, _ in images.shown["blog/a.md"]] == [card]
+    assert [s for s, _ in images.shown["blog/b.md"]] == [card]
+    assert images._uses[source.resolve()] == [("blog/b.md", 3)]
+    other = images.image_set("images/p.jpg", "Maya", sizes="10rem")
+    assert other is not card and other.sizes == "10rem" and other.srcset == card.srcset
+
+    little_camera_jpeg(source, size=(800, 500), orientation=3)  # re-exported between runs
+    images.forget_run()
+    edited = images.image_set("images/p.jpg", "Maya", sizes="20rem")
+    assert edited.src != card.src
+
+
 def test_picture_partial_renders_the_data(pipeline):
     settings, content = pipeline
     little_camera_jpeg(content / "images" / "p.jpg", size=(1500, 1000), orientation=1)
