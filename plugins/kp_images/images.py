@@ -250,7 +250,7 @@ class ResponsiveImages:
         # content source path -> the ImageSets it shows (for ImageObject JSON-LD).
         self.shown: dict[str, list[tuple[ImageSet, str]]] = {}
         self._social: dict[str, _SocialPlan] = {}  # path as asked for -> its plan, this run
-        self._asked: dict[tuple, tuple[Path, ImageSet]] = {}  # image_set's, this run
+        self._asked: dict[tuple, tuple] = {}  # image_set's (source, set, self), this run
         self._reported: set[tuple] = set()
         self._withheld: dict[Path, tuple] = {}
         self._index = _SourceIndex(self.cache_dir / INDEX_FILE)
@@ -285,15 +285,22 @@ class ResponsiveImages:
         # on its listing, tag, category and author pages: 9,000 calls for 2,000 sets at
         # 1,000 posts), is the set made the first time: nothing it was made from changes
         # during a run, and its plan's effects (derivatives to make) were had then.
+        # Under livereload the sets outlive the run (a changed photo is a change the
+        # session rebuilds everything for, forgetting every memo), while this pipeline,
+        # which holds what their plans publish, lives.
+        sets = memo("kp_images.asked")
+        sets = self._asked if sets is None else sets
         asked = (os.fspath(path), widths, alt, sizes, eager, title, css_class, decorative)
-        known = self._asked.get(asked)
+        known = sets.get(asked)
+        if known is not None and known[2] is not self:
+            known = None
         source = known[0] if known is not None else self._source_of(asked[0])
         if used_by is not None:
             uses = self._uses.setdefault(source, [])
             if used_by not in uses:
                 uses.append(used_by)
         if known is None:
-            known = self._asked[asked] = (source, self._set_for(source, asked))
+            known = sets[asked] = (source, self._set_for(source, asked), self)
         images = known[1]
         shown_on = shown_on or (used_by[0] if used_by else None)
         if shown_on and not decorative:
@@ -312,17 +319,7 @@ class ResponsiveImages:
         """The set ``image_set`` was ``asked`` for (``ImageError`` if none can be made)."""
         _, widths, alt, sizes, eager, title, css_class, decorative = asked
         planned = self._plan(source, tuple(sorted(widths)) if widths else self.widths)
-        built = memo("kp_images.sets")
-        key = (str(source), tuple(widths or ()), alt, sizes, eager, title, css_class, decorative)
-        images = built.get(key) if built is not None else None
-        if images is None or images[0] is not planned:
-            images = (
-                planned,
-                self._new_set(planned, alt, sizes, eager, title, css_class, decorative),
-            )
-            if built is not None:
-                built[key] = images
-        return images[1]
+        return self._new_set(planned, alt, sizes, eager, title, css_class, decorative)
 
     def _new_set(self, planned, alt, sizes, eager, title, css_class, decorative) -> ImageSet:
         urls = {
