@@ -363,7 +363,10 @@ def build(
             if inputs is not None:
                 pages = reuse.PageReuse(pelican, final, last, changed)
             writing = ParallelWriting(pelican, reuse=pages)
-            pelican.run()
+            try:
+                pelican.run()
+            finally:
+                writing.folders.wait()  # none is made once the run is over (or failed)
             result.parallel_reads = reading.handed_over
             result.parallel_pages = writing.rendered_in_workers
             result.reused_pages = pages.reused if pages is not None else 0

@@ -163,6 +163,11 @@ def content_with_corpus(folder: Path, posts: int) -> Path:
     return folder
 
 
+def folders_of(root: Path) -> set[str]:
+    """Every folder under ``root``, empty or not."""
+    return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_dir()}
+
+
 def files_of(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` and its bytes: two sites compared whole."""
     return {

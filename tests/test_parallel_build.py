@@ -13,12 +13,14 @@ from kp_common import forked
 from kp_images import images
 from kp_validate import prepared
 
+from sitetools import parallel_writing
 from sitetools.build import CONTENT_CACHE_FILES, drop_content_cache
 from sitetools.parallel import WORKERS_ENV
 from tests.sitebuild import (
     build_into,
     content_with_corpus,
     files_of,
+    folders_of,
     post,
     problems_about,
     source_line,
@@ -52,6 +54,7 @@ def test_a_parallel_build_publishes_the_same_bytes_as_a_serial_build(
     assert serial.ok, "\n".join(serial.problems)
     assert serial.parallel_reads == 0 and serial.parallel_pages == 0
     assert forked.last_in_workers == 0 and images.last_rewritten_ahead == 0
+    monkeypatch.setattr(parallel_writing, "last_made_ahead", 0)
     parallel = cold_build(monkeypatch, content, tmp_path / "parallel", cache, 2, **urls)
     assert parallel.ok, "\n".join(parallel.problems)
     sources = len(list(content.glob("blog/*.md"))) + len(list(content.glob("pages/*.md")))
@@ -66,6 +69,9 @@ def test_a_parallel_build_publishes_the_same_bytes_as_a_serial_build(
     differing = [name for name in expected if actual[name] != expected[name]]
     assert not differing, f"{len(differing)} file(s) differ, e.g. {differing[:5]}"
     assert len(expected) > 200  # pages, search index, images: the whole site was compared
+    # Folders too, empty ones included (the parallel build makes the posts' ahead).
+    assert folders_of(parallel.output) == folders_of(serial.output)
+    assert parallel_writing.last_made_ahead >= GENERATED_POSTS
 
 
 def test_a_bad_post_read_in_a_parallel_build_is_reported_with_its_file_and_line(

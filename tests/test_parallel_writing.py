@@ -16,7 +16,7 @@ from pelican import signals
 from pelican.settings import read_settings
 from pelican.writers import Writer
 
-from sitetools.parallel_writing import MIN_PAGES, HoldingWriter
+from sitetools.parallel_writing import MIN_PAGES, FoldersAhead, HoldingWriter
 
 PAGES = MIN_PAGES + 6
 logger = logging.getLogger("tests.parallel_writing")
@@ -129,3 +129,39 @@ def test_a_page_that_fails_stops_the_run_here_with_its_error(tmp_path, written):
         writer.write_held(workers=2)
     # Pelican stops at the failing page: the pages before it were announced, none after.
     assert written == [f"posts/{n}/index.html" for n in range(9)]
+
+
+def test_folders_made_ahead_are_pelicans_and_those_no_page_used_are_removed(tmp_path):
+    output = tmp_path / "output"
+    (output / "blog" / "kept").mkdir(parents=True)
+    (output / "blog" / "kept" / "photo.jpg").write_bytes(b"not ours")
+
+    class Post:
+        def __init__(self, save_as: str) -> None:
+            self.save_as = save_as
+
+    posts = [Post(f"blog/{name}/index.html") for name in ("a", "b", "kept")]
+    posts += [Post("drafts/deep/er/c/index.html"), Post(""), Post("../outside/index.html")]
+    folders = FoldersAhead()
+    folders.start(str(output), posts)
+    folders.wait()
+    assert {str(Path(f).relative_to(output)) for f in folders.made} == {
+        "blog/a",
+        "blog/b",
+        "drafts",
+        "drafts/deep",
+        "drafts/deep/er",
+        "drafts/deep/er/c",
+    }, "the folders of every post, parents too, and never one outside the output"
+    assert not (tmp_path / "outside").exists()
+
+    # Pelican wrote blog/a's page; blog/b's post was not written after all.
+    (output / "blog" / "a" / "index.html").write_text("<p>a</p>")
+    folders.settle({str(output / "blog" / "a" / "index.html")})
+    assert sorted(str(p.relative_to(output)) for p in output.rglob("*")) == [
+        "blog",
+        "blog/a",
+        "blog/a/index.html",
+        "blog/kept",
+        "blog/kept/photo.jpg",
+    ]
