@@ -195,3 +195,28 @@ def test_another_build_into_the_same_output_is_not_taken_for_ours(tmp_path: Path
     # ...so the next plain build must build again rather than trust the old fingerprint.
     build_ok("pelicanconf.py", output, PATH=str(content), CACHE_PATH=str(cache))
     assert not (output / "marker.txt").exists()
+
+
+def test_a_one_off_build_reads_each_template_once_and_a_session_watches_them(tmp_path):
+    """The driver turns Jinja's auto_reload off (a stat per include); livereload keeps it."""
+    from pelican import signals
+
+    from sitetools.incremental import SiteSession
+
+    seen = []
+
+    def note(generator):
+        if hasattr(generator, "env"):
+            seen.append(generator.env.auto_reload)
+
+    signals.generator_init.connect(note)
+    try:
+        result = build_into(tmp_path / "output")
+        assert result.ok, "\n".join(result.problems)
+        assert seen and not any(seen)
+        seen.clear()
+        overrides = {"CACHE_PATH": str(tmp_path / "session-cache")}
+        SiteSession(ROOT / "pelicanconf.py", tmp_path / "session", overrides=overrides).build()
+        assert seen and all(seen)
+    finally:
+        signals.generator_init.disconnect(note)

@@ -14,14 +14,19 @@ before it, ``keep(False)`` after): a one-off build, and every other build in the
 process (tests build many sites in one), computes everything as before.
 
 Paths resolved through symlinks (``realpath``) are the costliest repeat: resolving a path
-``lstat``s each of its folders, and the plugins resolve several paths of every post.
+``lstat``s each of its folders, and the plugins resolve several paths of every post. Those
+two tables (``realpath``, ``is_file``) are also kept for one build's run
+(``paths_remembered()``, the build driver's): nothing in the content folder changes while
+a build reads it, and a 1,000-post build resolved 15,000 paths (95,000 ``lstat`` calls).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 
-_state = {"on": False}
+_state = {"on": False, "paths": False}
 # A name for each plugin's memo; each maps a key (whose first item is a content file's
 # path, when the entry belongs to one) to a value.
 _memos: dict[str, dict] = {}
@@ -37,6 +42,20 @@ def keep(on: bool = True) -> None:
 
 def kept() -> bool:
     return _state["on"]
+
+
+@contextlib.contextmanager
+def paths_remembered() -> Iterator[None]:
+    """``realpath`` and ``is_file`` remembered for one run, forgotten before and after."""
+    _realpaths.clear()
+    _files.clear()
+    _state["paths"] = True
+    try:
+        yield
+    finally:
+        _state["paths"] = False
+        _realpaths.clear()
+        _files.clear()
 
 
 def memo(name: str) -> dict | None:
@@ -86,7 +105,7 @@ def is_file(path: str | os.PathLike) -> bool:
 
 def _remembered(table: dict, look_up, path: str | os.PathLike):
     path = os.fspath(path)
-    if not _state["on"]:
+    if not (_state["on"] or _state["paths"]):
         return look_up(path)
     found = table.get(path)
     if found is None:
