@@ -211,15 +211,16 @@ class HoldingWriter(Writer):
 
 
 class FoldersAhead:
-    """The posts' and pages' folders made on a thread while the build checks them.
+    """The posts' folders made on a thread while the build finishes and checks them.
 
     Pretty URLs give every post a folder (``blog/<slug>/index.html``), and Pelican makes
     each just before it writes the page, in the build's process. On the benchmark
     machine's disk a ``mkdir`` took 0.1 to 0.5 ms, so holding 1,000 pages waited 0.2 to
-    0.8 s with both cores idle. Once every post is read (``all_generators_finalized``),
-    the folders their ``save_as`` name are made on a thread, while this process rewrites
-    images and checks links (the thread waits on the disk, not on the interpreter);
-    Pelican's ``makedirs`` then finds them. ``settle`` (after writing) removes, deepest
+    0.8 s with both cores idle. Once the posts are read (``article_generator_pretaxonomy``),
+    the folders their ``save_as`` name are made on a thread, while this process finishes
+    the posts, rewrites their photos and checks their links (the thread waits on the
+    disk, not on the interpreter); Pelican's ``makedirs`` then finds them. (The few
+    pages, read later, are left to Pelican.) ``settle`` (after writing) removes, deepest
     first, a folder made here that no page was written under and that stayed empty, so
     the output is a serial build's, folder for folder.
     """
@@ -243,7 +244,8 @@ class FoldersAhead:
 
     def _make(self, folders: list[str]) -> None:
         for folder in folders:  # sorted: a parent comes before its children
-            if not folder.startswith(self._output + os.sep):
+            # The output folder itself too: when the posts are read, nothing is written yet.
+            if folder != self._output and not folder.startswith(self._output + os.sep):
                 continue
             try:
                 os.mkdir(folder)
@@ -294,12 +296,12 @@ class ParallelWriting:
         # Blinker holds these bound methods weakly: they go with this object.
         signals.get_writer.connect(self._writer_class, sender=pelican)
         signals.get_generators.connect(self._last_generator, sender=pelican)
-        signals.all_generators_finalized.connect(self._everything_read)
+        signals.article_generator_pretaxonomy.connect(self._posts_read)
 
-    def _everything_read(self, generators) -> None:
-        if generators and made_by(generators[0], self.pelican):
+    def _posts_read(self, generator) -> None:
+        if made_by(generator, self.pelican):
             output = os.path.abspath(self.pelican.settings["OUTPUT_PATH"])
-            self.folders.start(output, all_content(generators))
+            self.folders.start(output, all_content([generator]))
 
     def _writer_class(self, pelican) -> type:
         self.folders.wait()  # before Pelican makes the first of them
