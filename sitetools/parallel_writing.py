@@ -238,9 +238,14 @@ class FoldersAhead:
                 folders.add(os.path.dirname(os.path.normpath(os.path.join(output, save_as))))
         self._output = output
         self._thread = threading.Thread(
-            target=self._make, args=(sorted(folders),), name="folders-ahead", daemon=True
+            target=self._make_all, args=(sorted(folders),), name="folders-ahead", daemon=True
         )
         self._thread.start()
+
+    def _make_all(self, folders: list[str]) -> None:
+        global last_made_ahead
+        self._make(folders)
+        last_made_ahead = len(self.made)
 
     def _make(self, folders: list[str]) -> None:
         for folder in folders:  # sorted: a parent comes before its children
@@ -258,8 +263,6 @@ class FoldersAhead:
                 continue
             else:
                 self.made.append(folder)
-        global last_made_ahead
-        last_made_ahead = len(self.made)
 
     def wait(self) -> None:
         if self._thread is not None:

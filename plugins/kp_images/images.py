@@ -310,6 +310,7 @@ class ResponsiveImages:
         return images
 
     def _source_of(self, path: str) -> Path:
+        """The photo at ``path`` (relative to the content folder, or absolute), resolved."""
         source = Path(path)
         if not source.is_absolute():
             source = self.content_path / path.lstrip("/")
@@ -375,10 +376,7 @@ class ResponsiveImages:
             return planned.url, planned.width, planned.height
 
     def _plan_social(self, path: str | os.PathLike) -> _SocialPlan:
-        source = Path(path)
-        if not source.is_absolute():
-            source = self.content_path / str(path).lstrip("/")
-        source = source.resolve()
+        source = self._source_of(os.fspath(path))
         source_stamp = stamp(source)
         info = self._source_info(source, source_stamp)
         final = info.rights.kept(self.options.keep).with_copyright(self._notice(info.rights))
@@ -837,7 +835,7 @@ class ResponsiveImages:
 
     def forget_run(self) -> None:
         """What a run (not the Pelican object) knew: which pages show which photos, the
-        link previews planned."""
+        sets asked for, the link previews planned."""
         self.shown = {}
         self._social = {}
         self._asked = {}
